@@ -1,0 +1,35 @@
+# ROCA: two commands do all set-up.  `make demo` runs the product on the embedded SQLite default;
+# `make test` runs the checks (ruff, import contracts, mypy, pytest).  Both build .venv themselves.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+ROCA_DATA_DIR ?= $(CURDIR)/var/demo
+export ROCA_DATA_DIR
+
+.PHONY: demo test venv lock lint typecheck clean
+
+venv: $(STAMP)
+
+$(STAMP): requirements/lock.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==0.13.8"
+	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements/lock.txt
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $(STAMP)
+
+demo: venv
+	ROCA_ENV=dev $(BIN)/python -m roca.demo
+
+test: venv
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/lint-imports
+	$(BIN)/mypy
+	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+lock:
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements/lock.txt
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .pytest_cache .ruff_cache

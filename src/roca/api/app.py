@@ -1,0 +1,52 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+from sqlalchemy import Engine
+
+from roca import __version__
+from roca.api.errors import install_error_handlers
+from roca.api.limits import BodySizeLimit
+from roca.api.openapi import publish_models
+from roca.api.routes import admin, cases, health
+from roca.cases.schemas import CaseIn
+from roca.config import Settings
+from roca.storage import make_engine, make_session_factory
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
+    settings.require_safe_secret()
+    engine = engine or make_engine(settings)
+    app = FastAPI(
+        title="ROCA API",
+        version=__version__,
+        description=(
+            "Risk Operations AI Agent. Authenticate with `Authorization: Bearer <token>` "
+            "(create one with `roca token create`)."
+        ),
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = make_session_factory(engine)
+    install_error_handlers(app)
+    app.include_router(health.router)
+    for module in (cases, admin):
+        app.include_router(module.router, prefix=API_PREFIX)
+    publish_models(app, [CaseIn])
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    return app
+
+
+def app_factory() -> Any:
+    """Entry point for ``uvicorn --factory roca.api.app:app_factory``."""
+    from roca.config import get_settings
+
+    return create_app(get_settings())

@@ -1,0 +1,58 @@
+"""Request-scoped dependencies: one session per request, committed at the edge; the caller;
+permission checks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session, sessionmaker
+
+from roca.auth.roles import Permission, has_permission
+from roca.auth.schemas import Principal
+from roca.auth.service import authenticate_token
+from roca.config import Settings
+from roca.errors import Forbidden, Unauthenticated
+from roca.storage import session_scope
+
+_bearer = HTTPBearer(auto_error=False, description="an API token from `roca token create`")
+
+
+def get_settings_dep(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    factory: sessionmaker[Session] = request.app.state.session_factory
+    with session_scope(factory) as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_principal(
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
+        raise Unauthenticated("missing bearer token: send 'Authorization: Bearer <token>'")
+    return authenticate_token(session, credentials.credentials)
+
+
+def require(permission: Permission) -> Callable[[Principal], Principal]:
+    def check(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
+        if not has_permission(principal.role, permission):
+            raise Forbidden(
+                f"role {principal.role.value} may not do this (needs {permission.value})",
+                permission=permission.value,
+            )
+        return principal
+
+    return check
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]

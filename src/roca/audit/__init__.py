@@ -1,0 +1,1 @@
+"""The hash-chained audit log: every state change, human or ROCA, is appended here."""

@@ -1,0 +1,1 @@
+"""The ``roca`` command line."""

@@ -1,0 +1,24 @@
+"""``roca``: one Typer app, one module per command group."""
+
+from __future__ import annotations
+
+import typer
+
+from roca.cli import audit, db, ingest, serve, users
+
+app = typer.Typer(
+    name="roca",
+    help="ROCA, the Risk Operations AI Agent.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(db.app, name="db")
+app.add_typer(users.user_app, name="user")
+app.add_typer(users.token_app, name="token")
+app.add_typer(audit.app, name="audit")
+app.command("init")(db.init)
+app.command("ingest")(ingest.ingest)
+app.command("serve")(serve.serve)
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

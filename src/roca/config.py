@@ -1,0 +1,53 @@
+"""Settings from ``ROCA_*`` environment variables.  Nothing here connects to anything."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from roca.errors import ConfigurationError
+
+DEV_SECRET_KEY = "dev-insecure-secret-key-change-me"  # noqa: S105 (refused outside dev)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ROCA_", extra="ignore")
+
+    env: Literal["dev", "test", "production"] = "production"
+    data_dir: Path = Path("var")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default is a SQLite file in the data directory"
+    )
+    secret_key: str = DEV_SECRET_KEY
+    max_request_bytes: int = Field(default=32 * 1024 * 1024, gt=0)
+    max_batch_items: int = Field(default=1000, gt=0)
+    db_pool_size: int = Field(default=10, gt=0)
+    sqlite_busy_timeout_ms: int = Field(default=30_000, ge=0)
+    token_ttl_days: int = Field(default=365, gt=0)
+
+    @property
+    def dev_mode(self) -> bool:
+        return self.env in ("dev", "test")
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'roca.db').resolve()}"
+
+    def require_safe_secret(self) -> None:
+        """Refuse to serve with the shipped secret key unless this is a dev or test deployment."""
+        if not self.dev_mode and self.secret_key == DEV_SECRET_KEY:
+            raise ConfigurationError(
+                "ROCA_SECRET_KEY is still the shipped default; set a long random value "
+                "(or ROCA_ENV=dev for a local trial)"
+            )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
