@@ -57,10 +57,11 @@ class CaseFile:
 
 def _line_records(stream: IO[bytes]) -> Iterator[Record]:
     for number, line in enumerate(stream, start=1):
-        if not line.strip():
+        content = line.strip()
+        if not content:
             continue
         try:
-            yield Record(number, value=decode_json(line))
+            yield Record(number, value=decode_json(content))
         except ValueError as exc:
             yield Record(number, error=FieldError("", str(exc)))
 

@@ -29,7 +29,7 @@ def ingest(
         nonlocal printed
         printed += 1
         if printed <= MAX_PRINTED_PROBLEMS:
-            err_console.print(str(problem), markup=False, highlight=False)
+            err_console.print(str(problem), markup=False, highlight=False, emoji=False, soft_wrap=True)
 
     with Progress(
         TextColumn("{task.description}"),
