@@ -19,12 +19,12 @@ $(STAMP): requirements/lock.txt pyproject.toml
 	touch $(STAMP)
 
 demo: venv
-	ROCA_ENV=dev $(BIN)/python -m roca.demo
+	ROCA_ENV=dev $(BIN)/roca demo $(DEMO_ARGS)
 
 test: venv
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
-	$(BIN)/lint-imports
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/mypy
 	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 

@@ -171,14 +171,17 @@ def running_server(env: dict[str, str], workdir: Path, label: str) -> Iterator[s
         deadline = time.monotonic() + 60
         while True:
             if server.poll() is not None:
-                raise BenchError(f"the server exited with {server.returncode}; see {log.name}")
+                raise BenchError(f"the server exited with {server.returncode}:\n{_tail(log.name)}")
             with contextlib.suppress(httpx.TransportError):
                 if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
                     break
             if time.monotonic() > deadline:
                 raise BenchError("the server did not answer /healthz within 60 s")
             time.sleep(0.2)
-        yield base
+        try:
+            yield base
+        except BenchError as exc:
+            raise BenchError(f"{exc}\nserver log, last lines:\n{_tail(log.name)}") from exc
     finally:
         server.terminate()
         try:
@@ -187,6 +190,10 @@ def running_server(env: dict[str, str], workdir: Path, label: str) -> Iterator[s
             server.kill()
             server.wait()
         log.close()
+
+
+def _tail(path: str, lines: int = 40) -> str:
+    return "\n".join(Path(path).read_text(errors="replace").splitlines()[-lines:])
 
 
 def batch_bodies(cases_file: Path, batch_size: int) -> list[bytes]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from roca.cli import audit, db, ingest, serve, users
+from roca.cli import audit, db, demo, ingest, serve, users
 
 app = typer.Typer(
     name="roca",
@@ -19,6 +19,7 @@ app.add_typer(audit.app, name="audit")
 app.command("init")(db.init)
 app.command("ingest")(ingest.ingest)
 app.command("serve")(serve.serve)
+app.command("demo")(demo.demo)
 
 if __name__ == "__main__":  # pragma: no cover
     app()
