@@ -22,9 +22,10 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import httpx
@@ -51,6 +52,7 @@ class Figure:
     startup: float | None = None
     note: str = ""
     latencies: list[float] = field(default_factory=list)
+    failed: bool = False
 
     @property
     def rate(self) -> float:
@@ -243,6 +245,10 @@ def post_batches(base: str, token: str, bodies: list[bytes], clients: int, timeo
     return latencies
 
 
+def batch_label(clients: int) -> str:
+    return f"batch, {clients} client" + ("s" if clients > 1 else "")
+
+
 def bench_batch(
     backend: str, bodies: list[bytes], data: DatasetStats, clients: int, workdir: Path, opts: Options
 ) -> Figure:
@@ -258,8 +264,7 @@ def bench_batch(
             latencies = post_batches(base, token, bodies, clients, opts.timeout)
             seconds = time.perf_counter() - started
         note = check_counts(url, data)
-    path = f"batch, {clients} client" + ("s" if clients > 1 else "")
-    return Figure(backend, path, data.cases, seconds, note=note, latencies=latencies)
+    return Figure(backend, batch_label(clients), data.cases, seconds, note=note, latencies=latencies)
 
 
 # -- report ------------------------------------------------------------------------------------
@@ -312,8 +317,8 @@ def print_report(
                 f.backend,
                 f.path,
                 f"{f.cases:,}",
-                f"{f.seconds:.1f}",
-                f"{f.rate:,.0f}",
+                "" if f.failed else f"{f.seconds:.1f}",
+                "failed" if f.failed else f"{f.rate:,.0f}",
                 f"{f.target:,.0f} " + ("ok" if f.rate >= f.target else "MISSED"),
                 f"{f.startup:.2f}" if f.startup is not None else "",
                 f"{net:,.0f}" if net is not None else "",
@@ -393,21 +398,27 @@ def main(argv: list[str] | None = None) -> int:
             f"in {time.perf_counter() - started:.1f} s: {cases_file}",
             flush=True,
         )
-        figures: list[Figure] = []
         bodies = batch_bodies(cases_file, opts.batch_size) if "batch" not in opts.skip else []
-        try:
-            for backend in opts.backends:
-                if "cli" not in opts.skip:
-                    figures.append(bench_cli(backend, cases_file, data, workdir, opts))
-                if "batch" not in opts.skip:
-                    for clients in sorted({1, opts.clients}):
-                        figures.append(bench_batch(backend, bodies, data, clients, workdir, opts))
-        except (BenchError, subprocess.TimeoutExpired) as exc:
-            print(f"benchmark failed: {exc}", file=sys.stderr)
-            print_report(figures, machine_facts(opts.backends, opts.pg_url), data, opts)
-            return 1
+        runs: list[tuple[str, str, Callable[[], Figure]]] = []
+        for backend in opts.backends:
+            if "cli" not in opts.skip:
+                runs.append(
+                    (backend, "roca ingest", partial(bench_cli, backend, cases_file, data, workdir, opts))
+                )
+            if "batch" not in opts.skip:
+                for clients in sorted({1, opts.clients}):
+                    measure = partial(bench_batch, backend, bodies, data, clients, workdir, opts)
+                    runs.append((backend, batch_label(clients), measure))
+        figures: list[Figure] = []
+        for backend, path, measure in runs:
+            try:
+                figures.append(measure())
+            except (BenchError, subprocess.TimeoutExpired) as exc:
+                print(f"  {backend} / {path} FAILED: {exc}", file=sys.stderr, flush=True)
+                reason = str(exc).splitlines()[0]
+                figures.append(Figure(backend, path, data.cases, 0.0, note=f"FAILED: {reason}", failed=True))
         print_report(figures, machine_facts(opts.backends, opts.pg_url), data, opts)
-    return 0
+    return 1 if any(f.failed for f in figures) else 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,1 @@
+"""Evidence signals: pure functions of a case and its account's stored history."""
