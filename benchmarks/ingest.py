@@ -233,7 +233,8 @@ def post_batches(base: str, token: str, bodies: list[bytes], clients: int, timeo
                         failures.append(f"HTTP {response.status_code}: {response.text[:500]}")
                     elif response.json()["summary"]["created"] != body.count(b'"external_id"'):
                         failures.append(f"unexpected summary {response.json()['summary']}")
-                    latencies.append(elapsed)
+                    else:
+                        latencies.append(elapsed)
 
     threads = [threading.Thread(target=client) for _ in range(clients)]
     for thread in threads:
@@ -241,7 +242,9 @@ def post_batches(base: str, token: str, bodies: list[bytes], clients: int, timeo
     for thread in threads:
         thread.join()
     if failures:
-        raise BenchError(f"batch intake failed: {failures[0]}")
+        raise BenchError(
+            f"batch intake failed after {len(latencies)} of {len(bodies)} requests succeeded: {failures[0]}"
+        )
     return latencies
 
 

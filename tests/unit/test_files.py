@@ -27,9 +27,9 @@ def test_jsonl_bad_lines_are_errors_not_crashes(tmp_path: Path) -> None:
     path.write_text('{"a": 1}\n\n{"b": \n{"c": 3}\n')
     records = list(CaseFile(path).records())
     assert [r.line for r in records] == [1, 3, 4]
-    assert records[1].error is not None
-    assert "malformed JSON" in records[1].error.reason
-    assert records[2].value == {"c": 3}
+    with pytest.raises(ValueError, match="malformed JSON"):
+        records[1].decoded()
+    assert records[2].decoded() == {"c": 3}
 
 
 def test_gzipped_ndjson(tmp_path: Path) -> None:
@@ -38,7 +38,7 @@ def test_gzipped_ndjson(tmp_path: Path) -> None:
         for i in range(3):
             handle.write(json.dumps({"i": i}) + "\n")
     case_file = CaseFile(path)
-    assert [r.value for r in case_file.records()] == [{"i": 0}, {"i": 1}, {"i": 2}]
+    assert [r.decoded() for r in case_file.records()] == [{"i": 0}, {"i": 1}, {"i": 2}]
     assert case_file.position() == case_file.size
 
 

@@ -11,7 +11,7 @@ def test_valid_case_keeps_unknown_fields() -> None:
     parsed = parse_case(raw)
     assert not isinstance(parsed, list)
     assert parsed.raw["upstream_batch"] == "b-17"
-    assert parsed.model.subject.model_extra == {"segment": "retail"}
+    assert parsed.envelope.subject.model_extra == {"segment": "retail"}
 
 
 def test_errors_name_the_field_path_and_reason() -> None:

@@ -35,12 +35,15 @@ SessionDep = Annotated[Session, Depends(get_session)]
 
 
 def get_principal(
-    session: SessionDep,
+    request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
         raise Unauthenticated("missing bearer token: send 'Authorization: Bearer <token>'")
-    return authenticate_token(session, credentials.credentials)
+    # Its own short unit of work: the request's session then opens its (on SQLite, write-locking)
+    # transaction only when the route first touches the database, after parsing its input.
+    with session_scope(request.app.state.session_factory) as session:
+        return authenticate_token(session, credentials.credentials)
 
 
 def require(permission: Permission) -> Callable[[Principal], Principal]:

@@ -8,6 +8,7 @@ import uuid
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from roca import errors
@@ -56,6 +57,17 @@ def install_error_handlers(app: FastAPI) -> None:
             error_body(f"http_{exc.status_code}", str(exc.detail)),
             status_code=exc.status_code,
             headers=getattr(exc, "headers", None),
+        )
+
+    @app.exception_handler(OperationalError)
+    async def _database_busy(request: Request, exc: OperationalError) -> JSONResponse:
+        if "database is locked" not in str(exc.orig):
+            return await _unexpected(request, exc)
+        # SQLite's writer lock stayed taken past busy_timeout: a retry will get through.
+        return JSONResponse(
+            error_body("busy", "the database is busy with other writes; retry shortly"),
+            status_code=503,
+            headers={"Retry-After": "1"},
         )
 
     @app.exception_handler(Exception)

@@ -19,9 +19,16 @@ SUPPORTED = "'.json', '.jsonl' or '.ndjson', optionally followed by '.gz'"
 
 @dataclass(frozen=True, slots=True)
 class Record:
+    """One case-sized piece of a file: undecoded ``data`` (line files, decoded later, possibly in
+    a worker process), an already decoded ``value`` (.json files), or the ``error`` reading it."""
+
     line: int
     value: Any = None
     error: FieldError | None = None
+    data: bytes | None = None
+
+    def decoded(self) -> Any:
+        return decode_json(self.data) if self.data is not None else self.value
 
 
 class CaseFile:
@@ -58,12 +65,8 @@ class CaseFile:
 def _line_records(stream: IO[bytes]) -> Iterator[Record]:
     for number, line in enumerate(stream, start=1):
         content = line.strip()
-        if not content:
-            continue
-        try:
-            yield Record(number, value=decode_json(content))
-        except ValueError as exc:
-            yield Record(number, error=FieldError("", str(exc)))
+        if content:
+            yield Record(number, data=content)
 
 
 def _document_records(data: bytes) -> Iterator[Record]:

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, insert, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from roca.models import AccountEvent, Case, CaseEvent
-from roca.storage.dialect import insert_ignoring_conflicts
+from roca.models import AccountEvent, AccountIdentifier, Case
+from roca.storage.dialect import bulk_insert, insert_ignoring_conflicts
 
 
 def insert_new_cases(session: Session, rows: Sequence[dict[str, Any]]) -> dict[str, int]:
@@ -32,13 +32,30 @@ def stored_hashes(session: Session, external_ids: Iterable[str]) -> dict[str, tu
     return found
 
 
-def insert_events(session: Session, rows: Sequence[dict[str, Any]]) -> None:
-    insert_ignoring_conflicts(session, AccountEvent, rows, ["id"])
+EVENT_COLUMNS = ("id", "account_id", "ts", "type", "device_id", "ip", "address", "payload")
 
 
-def link_events(session: Session, rows: Sequence[dict[str, Any]]) -> None:
-    if rows:
-        session.execute(insert(CaseEvent), list(rows))
+def insert_events(session: Session, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Rows in EVENT_COLUMNS order, payload as JSON text; events already stored are skipped."""
+    bulk_insert(
+        session,
+        AccountEvent,
+        EVENT_COLUMNS,
+        rows,
+        ignore_conflicts_on=("id",),
+        json_text_columns=("payload",),
+    )
+
+
+def insert_identifiers(session: Session, rows: Sequence[tuple[str, str, str, datetime]]) -> None:
+    """(kind, value, account id, first seen) rows; pairs already stored keep their first sighting."""
+    bulk_insert(
+        session,
+        AccountIdentifier,
+        ("kind", "value", "account_id", "first_seen"),
+        rows,
+        ignore_conflicts_on=("kind", "value", "account_id"),
+    )
 
 
 def get_case(session: Session, case_id: int) -> Case | None:
@@ -49,14 +66,14 @@ def case_by_external_id(session: Session, external_id: str) -> Case | None:
     return session.scalar(select(Case).where(Case.external_id == external_id))
 
 
-def case_event_payloads(session: Session, case_id: int) -> list[dict[str, Any]]:
-    query = (
-        select(AccountEvent.payload)
-        .join(CaseEvent, CaseEvent.event_id == AccountEvent.id)
-        .where(CaseEvent.case_id == case_id)
-        .order_by(CaseEvent.position)
-    )
-    return list(session.scalars(query))
+def event_payloads(session: Session, event_ids: Sequence[str]) -> list[dict[str, Any]]:
+    """Payloads of the given events, in the given order."""
+    found: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(event_ids), 500):
+        chunk = list(event_ids[start : start + 500])
+        query = select(AccountEvent.id, AccountEvent.payload).where(AccountEvent.id.in_(chunk))
+        found.update({eid: payload for eid, payload in session.execute(query)})
+    return [found[eid] for eid in event_ids if eid in found]
 
 
 @dataclass(frozen=True)

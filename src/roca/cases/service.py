@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 
 from roca.audit.writer import record
 from roca.cases import repository
+from roca.cases.known_events import known_events, remember_after_commit
+from roca.cases.prepare import PreparedCase, Submission
 from roca.cases.schemas import (
     BatchResult,
     BatchSummary,
@@ -22,103 +24,76 @@ from roca.cases.schemas import (
     FieldErrorOut,
     IntakeResult,
 )
-from roca.cases.status import CaseStatus
-from roca.cases.validation import ParsedCase, event_id
 from roca.errors import FieldError, NotFound, ValidationFailed
 from roca.models import Case
-
-Submission = ParsedCase | list[FieldError]
 
 
 def ingest(session: Session, submissions: Sequence[Submission], actor: str) -> list[IntakeResult]:
     """Store the valid submissions; answer for every item in input order.  Never raises for a
     bad item: it is reported ``invalid`` and the others are still stored."""
     results: list[IntakeResult | None] = [None] * len(submissions)
-    first_seen: dict[str, tuple[int, ParsedCase]] = {}
-    repeats: list[tuple[int, ParsedCase]] = []
+    first_seen: dict[str, tuple[int, PreparedCase]] = {}
+    repeats: list[tuple[int, PreparedCase]] = []
     for index, item in enumerate(submissions):
         if isinstance(item, list):
             results[index] = _invalid(index, item)
-        elif item.model.external_id in first_seen:
+        elif item.external_id in first_seen:
             repeats.append((index, item))
         else:
-            first_seen[item.model.external_id] = (index, item)
+            first_seen[item.external_id] = (index, item)
 
     stored = _store_new(session, [parsed for _, parsed in first_seen.values()], actor)
     for index, parsed in first_seen.values():
-        case_id, digest, created = stored[parsed.model.external_id]
+        case_id, digest, created = stored[parsed.external_id]
         results[index] = _outcome(index, parsed, case_id, digest, created)
     for index, parsed in repeats:
-        case_id, digest, _ = stored[parsed.model.external_id]
+        case_id, digest, _ = stored[parsed.external_id]
         results[index] = _outcome(index, parsed, case_id, digest, created=False)
     return [r for r in results if r is not None]
 
 
-def _store_new(session: Session, parsed: list[ParsedCase], actor: str) -> dict[str, tuple[int, str, bool]]:
+def _store_new(session: Session, parsed: list[PreparedCase], actor: str) -> dict[str, tuple[int, str, bool]]:
     """external_id -> (case id, stored content hash, created now?)."""
     # Sorted keys make concurrent writers lock rows in one order: no deadlocks on PostgreSQL.
-    parsed = sorted(parsed, key=lambda p: p.model.external_id)
-    created = repository.insert_new_cases(session, [_case_row(p) for p in parsed])
+    parsed = sorted(parsed, key=lambda p: p.external_id)
+    created = repository.insert_new_cases(session, [p.case_row for p in parsed])
     outcome = {ext: (case_id, "", True) for ext, case_id in created.items()}
     existing = repository.stored_hashes(
-        session, (p.model.external_id for p in parsed if p.model.external_id not in created)
+        session, (p.external_id for p in parsed if p.external_id not in created)
     )
     outcome.update({ext: (cid, digest, False) for ext, (cid, digest) in existing.items()})
-    new_cases = [(created[p.model.external_id], p) for p in parsed if p.model.external_id in created]
+    new_cases = [(created[p.external_id], p) for p in parsed if p.external_id in created]
     _store_timelines(session, new_cases)
     for case_id, p in new_cases:
-        outcome[p.model.external_id] = (case_id, p.content_hash, True)
+        outcome[p.external_id] = (case_id, p.content_hash, True)
         record(
             session,
             actor=actor,
             action="case.received",
             entity_type="case",
             entity_id=case_id,
-            payload={"external_id": p.model.external_id, "content_hash": p.content_hash},
+            payload={"external_id": p.external_id, "content_hash": p.content_hash},
         )
     return outcome
 
 
-def _case_row(parsed: ParsedCase) -> dict[str, Any]:
-    model = parsed.model
-    return {
-        "external_id": model.external_id,
-        "case_type": model.case_type,
-        "status": CaseStatus.RECEIVED.value,
-        "account_id": model.subject.account_id,
-        "created_at": model.created_at,
-        "amount_at_risk_usd": model.amount_at_risk_usd,
-        "language": model.subject.language,
-        "vip_tier": model.subject.vip_tier,
-        "content_hash": parsed.content_hash,
-        "event_count": len(model.events),
-        "payload": {k: v for k, v in parsed.raw.items() if k != "events"},
-    }
-
-
-def _store_timelines(session: Session, new_cases: list[tuple[int, ParsedCase]]) -> None:
-    events: dict[str, dict[str, Any]] = {}
-    links: dict[tuple[int, str], dict[str, Any]] = {}
-    for case_id, parsed in new_cases:
-        account_id = parsed.model.subject.account_id
-        for position, (raw, model) in enumerate(
-            zip(parsed.raw.get("events") or [], parsed.model.events, strict=True)
-        ):
-            eid = event_id(account_id, raw)
-            if eid not in events:
-                events[eid] = {
-                    "id": eid,
-                    "account_id": account_id,
-                    "ts": model.ts,
-                    "type": model.type,
-                    "device_id": model.device_id,
-                    "ip": model.ip,
-                    "address": model.address,
-                    "payload": raw,
-                }
-            links.setdefault((case_id, eid), {"case_id": case_id, "event_id": eid, "position": position})
+def _store_timelines(session: Session, new_cases: list[tuple[int, PreparedCase]]) -> None:
+    """Each event once per account and each (identifier, account) pair once, skipping what this
+    process knows is stored; each case keeps the ids of the events it carried."""
+    known = known_events(session)
+    events: dict[str, tuple[Any, ...]] = {}
+    identifiers: dict[tuple[str, str, str], tuple[Any, ...]] = {}
+    for _, prepared in new_cases:
+        for row in prepared.event_rows:
+            if row[0] not in known:
+                events.setdefault(row[0], row)
+        for row in prepared.identifier_rows:
+            key = row[:3]
+            if key not in known and (key not in identifiers or row[3] < identifiers[key][3]):
+                identifiers[key] = row
     repository.insert_events(session, [events[k] for k in sorted(events)])
-    repository.link_events(session, list(links.values()))
+    repository.insert_identifiers(session, [identifiers[k] for k in sorted(identifiers)])
+    remember_after_commit(session, [*events, *identifiers])
 
 
 def _invalid(index: int, errors: list[FieldError]) -> IntakeResult:
@@ -129,13 +104,13 @@ def _invalid(index: int, errors: list[FieldError]) -> IntakeResult:
     )
 
 
-def _outcome(index: int, parsed: ParsedCase, case_id: int, stored_hash: str, created: bool) -> IntakeResult:
+def _outcome(index: int, parsed: PreparedCase, case_id: int, stored_hash: str, created: bool) -> IntakeResult:
     """created, duplicate (same content as stored) or conflict (same external_id, other content)."""
     same = stored_hash == parsed.content_hash
     return IntakeResult(
         index=index,
         outcome="created" if created else ("duplicate" if same else "conflict"),
-        external_id=parsed.model.external_id,
+        external_id=parsed.external_id,
         case_id=case_id,
         content_hash=parsed.content_hash,
         existing_content_hash=None if created or same else stored_hash,
@@ -157,7 +132,7 @@ def ingest_one(session: Session, submission: Submission, actor: str) -> IntakeRe
 
 def case_out(session: Session, case: Case) -> CaseOut:
     document = dict(case.payload)
-    document["events"] = repository.case_event_payloads(session, case.id)
+    document["events"] = repository.event_payloads(session, case.event_ids)
     return CaseOut(
         id=case.id,
         external_id=case.external_id,

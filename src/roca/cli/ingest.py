@@ -18,7 +18,7 @@ MAX_PRINTED_PROBLEMS = 1000
 def ingest(
     files: Annotated[list[Path], typer.Argument(help=".json, .jsonl or .ndjson files, optionally .gz")],
     strict: Annotated[bool, typer.Option(help="store nothing unless every line is good")] = False,
-    chunk_size: Annotated[int, typer.Option(help="cases committed per transaction")] = 500,
+    chunk_size: Annotated[int, typer.Option(help="cases committed per transaction")] = 1000,
 ) -> None:
     """Validate and store cases from files; report each bad line as file:line: field: reason."""
     case_files = _open_all(files)

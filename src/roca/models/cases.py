@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, Float, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from roca.storage.base import Base, BigIntPK, UTCDateTime, utcnow
@@ -33,6 +33,9 @@ class Case(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     event_count: Mapped[int] = mapped_column(Integer, default=0)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The events this case carried, in its order: ids into account_events (one row per case rather
+    # than one per link keeps intake of re-sent timelines cheap).
+    event_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
 
 
 class AccountEvent(Base):
@@ -40,23 +43,28 @@ class AccountEvent(Base):
     key is a content hash of (account, event), so the same event arriving again is the same row."""
 
     __tablename__ = "account_events"
-    __table_args__ = (Index("ix_account_events_account_ts", "account_id", "ts"),)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     account_id: Mapped[str] = mapped_column(String(128))
     ts: Mapped[datetime] = mapped_column(UTCDateTime)
     type: Mapped[str] = mapped_column(String(40))
-    device_id: Mapped[str | None] = mapped_column(String(256), index=True)
-    ip: Mapped[str | None] = mapped_column(String(64), index=True)
-    address: Mapped[str | None] = mapped_column(String(256), index=True)
+    device_id: Mapped[str | None] = mapped_column(String(256))
+    ip: Mapped[str | None] = mapped_column(String(64))
+    address: Mapped[str | None] = mapped_column(String(256))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
 
+    __table_args__ = (Index("ix_account_events_account_ts", "account_id", "ts"),)
 
-class CaseEvent(Base):
-    """Which events a case carried, in the order it carried them."""
 
-    __tablename__ = "case_events"
+class AccountIdentifier(Base):
+    """Which account used which device, IP or withdrawal address, first seen when: the index behind
+    cross-account links.  One row per (kind, value, account), so it grows with distinct identifiers,
+    not with events."""
 
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
-    event_id: Mapped[str] = mapped_column(ForeignKey("account_events.id"), primary_key=True, index=True)
-    position: Mapped[int] = mapped_column(Integer)
+    __tablename__ = "account_identifiers"
+    __table_args__ = {"sqlite_with_rowid": False}  # noqa: RUF012 (SQLAlchemy reads it as is)
+
+    kind: Mapped[str] = mapped_column(String(8), primary_key=True)
+    value: Mapped[str] = mapped_column(String(256), primary_key=True)
+    account_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    first_seen: Mapped[datetime] = mapped_column(UTCDateTime)

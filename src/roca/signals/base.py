@@ -140,7 +140,7 @@ def _plain(value: SignalValue, language: str) -> str:
     if isinstance(value, bool):
         return ("yes" if value else "no") if language == "en" else ("是" if value else "否")
     if isinstance(value, float):
-        return f"{value:,.2f}"
+        return f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}"
     return str(value)
 
 

@@ -12,9 +12,10 @@ from roca.api.openapi import body_ref
 from roca.auth.roles import Permission
 from roca.auth.schemas import Principal
 from roca.cases import service
+from roca.cases.prepare import submission
 from roca.cases.repository import CaseFilter
 from roca.cases.schemas import CASE_TYPES, BatchResult, CaseIn, CaseOut, CasePage, CaseType, IntakeResult
-from roca.cases.validation import decode_json, parse_case
+from roca.cases.validation import decode_json
 from roca.config import Settings
 from roca.errors import Conflict, FieldError, PayloadTooLarge, ValidationFailed
 
@@ -48,7 +49,7 @@ def submit_case(
     request: Request, response: Response, body: RawBody, session: SessionDep, who: Ingester
 ) -> IntakeResult:
     raw = _decode(body)
-    result = service.ingest_one(session, parse_case(raw), who.username)
+    result = service.ingest_one(session, submission(raw), who.username)
     if result.outcome == "conflict":
         raise Conflict(
             f"external_id {result.external_id!r} is already stored with different content",
@@ -83,7 +84,7 @@ def submit_batch(
             f"batch holds {len(items)} cases; the limit is {settings.max_batch_items}",
             limit=settings.max_batch_items,
         )
-    submissions = [item if isinstance(item, list) else parse_case(item) for item in items]
+    submissions = [item if isinstance(item, list) else submission(item) for item in items]
     return service.summarise(service.ingest(session, submissions, who.username))
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 22:28:13.501712
+Create Date: 2026-11-27 23:14:45.920666
 """
 
 from collections.abc import Sequence
@@ -34,10 +34,16 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("account_events", schema=None) as batch_op:
         batch_op.create_index("ix_account_events_account_ts", ["account_id", "ts"], unique=False)
-        batch_op.create_index(batch_op.f("ix_account_events_address"), ["address"], unique=False)
-        batch_op.create_index(batch_op.f("ix_account_events_device_id"), ["device_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_account_events_ip"), ["ip"], unique=False)
 
+    op.create_table(
+        "account_identifiers",
+        sa.Column("kind", sa.String(length=8), nullable=False),
+        sa.Column("value", sa.String(length=256), nullable=False),
+        sa.Column("account_id", sa.String(length=128), nullable=False),
+        sa.Column("first_seen", roca.storage.base.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("kind", "value", "account_id", name=op.f("pk_account_identifiers")),
+        sqlite_with_rowid=False,
+    )
     op.create_table(
         "audit_log",
         sa.Column("seq", sa.BigInteger(), autoincrement=False, nullable=False),
@@ -73,6 +79,7 @@ def upgrade() -> None:
         sa.Column("content_hash", sa.String(length=64), nullable=False),
         sa.Column("event_count", sa.Integer(), nullable=False),
         sa.Column("payload", sa.JSON(), nullable=False),
+        sa.Column("event_ids", sa.JSON(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_cases")),
         sa.UniqueConstraint("external_id", name=op.f("uq_cases_external_id")),
     )
@@ -121,29 +128,9 @@ def upgrade() -> None:
     with op.batch_alter_table("api_tokens", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_api_tokens_user_id"), ["user_id"], unique=False)
 
-    op.create_table(
-        "case_events",
-        sa.Column("case_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("event_id", sa.String(length=32), nullable=False),
-        sa.Column("position", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["case_id"], ["cases.id"], name=op.f("fk_case_events_case_id_cases"), ondelete="CASCADE"
-        ),
-        sa.ForeignKeyConstraint(
-            ["event_id"], ["account_events.id"], name=op.f("fk_case_events_event_id_account_events")
-        ),
-        sa.PrimaryKeyConstraint("case_id", "event_id", name=op.f("pk_case_events")),
-    )
-    with op.batch_alter_table("case_events", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_case_events_event_id"), ["event_id"], unique=False)
-
 
 def downgrade() -> None:
 
-    with op.batch_alter_table("case_events", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_case_events_event_id"))
-
-    op.drop_table("case_events")
     with op.batch_alter_table("api_tokens", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_api_tokens_user_id"))
 
@@ -160,10 +147,8 @@ def downgrade() -> None:
         batch_op.drop_index("ix_audit_log_entity")
 
     op.drop_table("audit_log")
+    op.drop_table("account_identifiers")
     with op.batch_alter_table("account_events", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_account_events_ip"))
-        batch_op.drop_index(batch_op.f("ix_account_events_device_id"))
-        batch_op.drop_index(batch_op.f("ix_account_events_address"))
         batch_op.drop_index("ix_account_events_account_ts")
 
     op.drop_table("account_events")
