@@ -117,10 +117,12 @@ def table_counts(url: str) -> dict[str, int]:
     engine = create_engine(url)
     try:
         with engine.connect() as connection:
-            return {
+            counts = {
                 table: int(connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
-                for table in ("cases", "account_events", "case_events", "audit_log")
+                for table in ("cases", "account_events", "account_identifiers", "audit_log")
             }
+            links = connection.execute(text("SELECT coalesce(sum(event_count), 0) FROM cases")).scalar_one()
+            return {**counts, "links": int(links)}
     finally:
         engine.dispose()
 
@@ -132,7 +134,10 @@ def check_counts(url: str, data: DatasetStats) -> str:
             f"stored {counts['cases']} cases / {counts['account_events']} events, "
             f"expected {data.cases} / {data.distinct_events}"
         )
-    return f"{counts['account_events']:,} events, {counts['case_events']:,} links stored"
+    return (
+        f"{counts['account_events']:,} events, {counts['links']:,} case-event links, "
+        f"{counts['account_identifiers']:,} account identifiers stored"
+    )
 
 
 # -- roca ingest -------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ from roca.auth.schemas import UserCreate
 from roca.auth.secrets import new_password
 from roca.auth.service import create_user
 from roca.cli.context import CLI_ACTOR, command_session, console, engine, settings
-from roca.storage.migrate import current_revision, head_revision, upgrade
 
 app = typer.Typer(help="Database schema.", no_args_is_help=True)
 
@@ -18,6 +17,8 @@ app = typer.Typer(help="Database schema.", no_args_is_help=True)
 @app.command("upgrade")
 def upgrade_command(revision: str = "head") -> None:
     """Migrate the database to the latest schema (or REVISION)."""
+    from roca.storage.migrate import current_revision, upgrade
+
     upgrade(engine(), revision)
     console.print(f"database at revision [bold]{current_revision(engine())}[/]")
 
@@ -25,6 +26,8 @@ def upgrade_command(revision: str = "head") -> None:
 @app.command("current")
 def current_command() -> None:
     """Show the database's schema revision and the newest one this code knows."""
+    from roca.storage.migrate import current_revision, head_revision
+
     console.print(f"database: {current_revision(engine()) or 'empty'}   code: {head_revision()}")
 
 
@@ -35,6 +38,8 @@ def init(
     ] = None,
 ) -> None:
     """Create or migrate the database and make sure a first administrator exists."""
+    from roca.storage.migrate import upgrade
+
     upgrade(engine())
     console.print(f"database ready: {settings().resolved_database_url}")
     with command_session() as session:

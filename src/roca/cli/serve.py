@@ -3,10 +3,8 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-import uvicorn
 
 from roca.cli.context import engine, err_console, settings
-from roca.storage.migrate import current_revision, head_revision
 
 
 def serve(
@@ -15,6 +13,10 @@ def serve(
     workers: Annotated[int, typer.Option(help="worker processes (PostgreSQL deployments)")] = 1,
 ) -> None:
     """Serve the API (and, later, the console) with uvicorn."""
+    import uvicorn
+
+    from roca.storage.migrate import current_revision, head_revision
+
     settings().require_safe_secret()
     if current_revision(engine()) != head_revision():
         err_console.print("the database schema is not current: run `roca db upgrade` (or `roca init`) first")

@@ -13,10 +13,7 @@ from rich.table import Table
 from roca.cases.schemas import CaseIn
 from roca.cases.validation import field_errors
 from roca.cli.context import command_session, console, err_console
-from roca.signals import catalog
 from roca.signals.base import Severity, Signal
-from roca.signals.context import input_for_case
-from roca.signals.service import signal_input
 
 SEVERITY_STYLE = {
     Severity.CRITICAL: "bold red",
@@ -43,6 +40,10 @@ def signals(
     if case_file is None:
         err_console.print("give a case file, or --catalog")
         raise typer.Exit(2)
+    from roca.signals import catalog
+    from roca.signals.context import input_for_case
+    from roca.signals.service import signal_input
+
     case = _read_case(case_file)
     if stored:
         with command_session() as session:
@@ -88,6 +89,8 @@ def _print_signals(case: CaseIn, computed: list[Signal], lang: str, show_all: bo
 
 
 def _print_catalog(case_type: str | None, output: str) -> None:
+    from roca.signals import catalog
+
     specs = catalog.specs(case_type)  # type: ignore[arg-type]
     if output == "json":
         rows = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from pydantic import ValidationError
@@ -13,10 +13,10 @@ from rich.table import Table
 
 from roca.cases.schemas import CaseType
 from roca.cli.context import console, err_console
-from roca.simulate import Exchange, SimulationConfig
-from roca.simulate.config import mix_for_types, parse_mix
-from roca.simulate.output import write_run
-from roca.simulate.world import SimulatedCase
+
+if TYPE_CHECKING:  # the simulator loads only when a simulate command runs
+    from roca.simulate import SimulationConfig
+    from roca.simulate.world import SimulatedCase
 
 app = typer.Typer(
     help="A simulated exchange: cases with ground truth, for learning and demos.", no_args_is_help=True
@@ -43,6 +43,9 @@ def generate(
     ] = 0.2,
 ) -> None:
     """Simulate DAYS days of upstream alerts and write them as contract JSONL with ground truth."""
+    from roca.simulate import Exchange
+    from roca.simulate.output import write_run
+
     config = _config(seed, per_day, case_types, mix, novel_from_day, ato_true_rate)
     started = time.perf_counter()
     with Progress(
@@ -71,6 +74,9 @@ def _config(
     novel_from_day: int | None,
     ato_true_rate: float,
 ) -> SimulationConfig:
+    from roca.simulate import SimulationConfig
+    from roca.simulate.config import mix_for_types, parse_mix
+
     if case_types and mix:
         err_console.print("give --case-types or --mix, not both")
         raise typer.Exit(2)
