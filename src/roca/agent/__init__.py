@@ -1,0 +1,1 @@
+"""The decision agent: calibrated models over signals, explanations, guardrails, narratives."""
