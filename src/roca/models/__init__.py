@@ -1,7 +1,17 @@
 """Every ORM table of ROCA.  Domains import their tables from here; nothing here imports a domain."""
 
+from roca.models.agent import CaseScoring, ModelVersion
 from roca.models.audit import AuditRecord
 from roca.models.cases import AccountEvent, AccountIdentifier, Case
 from roca.models.users import ApiToken, User
 
-__all__ = ["AccountEvent", "AccountIdentifier", "ApiToken", "AuditRecord", "Case", "User"]
+__all__ = [
+    "AccountEvent",
+    "AccountIdentifier",
+    "ApiToken",
+    "AuditRecord",
+    "Case",
+    "CaseScoring",
+    "ModelVersion",
+    "User",
+]
