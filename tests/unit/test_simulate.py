@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import re
 from collections import Counter, defaultdict
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
@@ -14,6 +16,9 @@ import pytest
 from roca.cases.schemas import CaseIn
 from roca.simulate import Exchange, SimulatedCase, SimulationConfig
 from roca.simulate.config import NOVEL_CAMPAIGN, mix_for_types, parse_mix
+from roca.simulate.kyc import KYC_MIX, POOR_FLAWS
+from roca.simulate.kyc_names import spelling_variant
+from roca.simulate.rng import stream
 from roca.simulate.watchlist import COLUMNS, write_csv
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -44,6 +49,11 @@ def mixed() -> list[SimulatedCase]:
 @pytest.fixture(scope="module")
 def ato_only() -> list[SimulatedCase]:
     return _run(SimulationConfig(seed=5, per_day=1000, mix={"ato": 1.0}, accounts=4000), 4)
+
+
+@pytest.fixture(scope="module")
+def kyc_only() -> list[SimulatedCase]:
+    return _run(SimulationConfig(seed=4, per_day=800, mix={"kyc": 1.0}, accounts=2000), 3)
 
 
 def test_every_case_validates_and_has_consistent_truth(mixed: list[SimulatedCase]) -> None:
@@ -250,3 +260,95 @@ def test_watchlist_hits_carry_listed_name_and_birth_date(mixed: list[SimulatedCa
             name = identity[0]["name"]
             assert name in listed_names or name.title() in listed_names
             assert (name.title(), identity[0]["date_of_birth"]) not in listed
+
+
+IDENTITY = ("passport", "id_card", "driving_licence")
+
+
+def _kyc_docs(simulated: SimulatedCase, *types: str) -> list[dict[str, Any]]:
+    return [d for d in simulated.case.get("documents") or () if not types or d["doc_type"] in types]
+
+
+def _max(simulated: SimulatedCase, field: str, default: float) -> float:
+    return max((float(d[field]) for d in _kyc_docs(simulated) if field in d), default=default)
+
+
+def _min(simulated: SimulatedCase, field: str, default: float) -> float:
+    return min((float(d[field]) for d in _kyc_docs(simulated) if field in d), default=default)
+
+
+def _days_to_expiry(simulated: SimulatedCase) -> int | None:
+    dated = [d["expiry_date"] for d in _kyc_docs(simulated, *IDENTITY) if "expiry_date" in d]
+    today = _ts(simulated.case["created_at"]).date()
+    return min((date.fromisoformat(d) - today).days for d in dated) if dated else None
+
+
+def _on_shared_devices(simulated: SimulatedCase, users: dict[str, set[str]]) -> bool:
+    """Signed up only on devices that more than two accounts of the run used."""
+    devices = [e["device_id"] for e in simulated.case["events"] if e.get("device_id")]
+    return bool(devices) and all(len(users[d]) > 2 for d in devices)
+
+
+def test_kyc_scenarios_and_flaws_keep_their_shares(kyc_only: list[SimulatedCase]) -> None:
+    assert len(kyc_only) == 2400
+    scenarios = Counter(c.truth.scenario for c in kyc_only)
+    for scenario, share in KYC_MIX.items():
+        assert scenarios[scenario] / len(kyc_only) == pytest.approx(share, abs=0.03), scenario
+    flaws = {c.truth.variant for c in kyc_only if c.truth.scenario == "poor_quality"}
+    assert flaws == set(POOR_FLAWS)
+    for simulated in kyc_only:
+        if simulated.truth.variant == "stale_proof_of_address":
+            assert _kyc_docs(simulated, "proof_of_address")  # looks fine: only the scan shows its date
+
+
+def test_genuine_applicants_have_everyday_blemishes(kyc_only: list[SimulatedCase]) -> None:
+    genuine = [c for c in kyc_only if c.truth.scenario == "genuine"]
+    assert all(c.truth.label == "approve" for c in genuine)
+
+    def share(test: Callable[[SimulatedCase], bool]) -> float:
+        return sum(1 for c in genuine if test(c)) / len(genuine)
+
+    assert 0.05 < share(lambda c: _min(c, "face_match_score", 1.0) < 0.8) < 0.3  # lighting, old photos
+    assert 0.005 < share(lambda c: _max(c, "tamper_score", 0.0) >= 0.5) < 0.1  # scanner artefacts
+    assert 0.02 < share(lambda c: 0 <= (_days_to_expiry(c) or -1) <= 30) < 0.1  # expiring within weeks
+    assert 0.05 < share(lambda c: any(e.get("asn_type") == "vpn" for e in c.case["events"])) < 0.2
+    assert share(lambda c: len({str(d["name"]).upper() for d in _kyc_docs(c) if d.get("name")}) > 1) > 0.02
+    assert share(lambda c: not _kyc_docs(c, "selfie")) > 0.01  # upgrades: the liveness check is on file
+
+
+def test_forgeries_and_synthetic_identities_are_not_all_blatant(kyc_only: list[SimulatedCase]) -> None:
+    forged = [c for c in kyc_only if c.truth.scenario == "forged_document"]
+    assert 0.1 < sum(1 for c in forged if _max(c, "tamper_score", 0.0) < 0.25) / len(forged) < 0.35
+    assert any(_min(c, "face_match_score", 0.0) >= 0.85 for c in forged)  # the fraudster's own photo
+    users: dict[str, set[str]] = defaultdict(set)
+    for simulated in kyc_only:
+        for event in simulated.case["events"]:
+            if event.get("device_id"):
+                users[event["device_id"]].add(simulated.truth.account_id)
+    synthetic = [_on_shared_devices(c, users) for c in kyc_only if c.truth.scenario == "synthetic_identity"]
+    assert 0.4 < sum(synthetic) / len(synthetic) < 0.85  # the farm's handsets, or a fresh one
+    # Phone shops open accounts for their customers on one tablet.
+    assert any(_on_shared_devices(c, users) for c in kyc_only if c.truth.label == "approve")
+
+
+def test_no_kyc_cue_belongs_to_one_decision(kyc_only: list[SimulatedCase]) -> None:
+    cues: dict[str, Callable[[SimulatedCase], bool]] = {
+        "selfie missing": lambda c: not _kyc_docs(c, "selfie"),
+        "identity document missing": lambda c: not _kyc_docs(c, *IDENTITY),
+        "expired": lambda c: (_days_to_expiry(c) or 0) < 0,
+        "tamper at or above 0.5": lambda c: _max(c, "tamper_score", 0.0) >= 0.5,
+        "face match below 0.8": lambda c: _min(c, "face_match_score", 1.0) < 0.8,
+    }
+    for cue, test in cues.items():
+        labels = Counter(c.truth.label for c in kyc_only if test(c))
+        assert len(labels) >= 2 and max(labels.values()) < 0.95 * sum(labels.values()), (cue, labels)
+
+
+def test_spelling_variants_are_the_same_person_written_otherwise() -> None:
+    rng = stream(1, "spelling")
+    for name in ("ZHANG WEI", "Chen Xiaoming", "Dmitry Ivanov", "Sarah Smith"):
+        variants = {spelling_variant(rng, name) for _ in range(40)}
+        assert len(variants) > 3
+        assert all(v.isupper() == name.isupper() for v in variants)
+    respelled = {spelling_variant(rng, "ZHANG WEI") for _ in range(300)}
+    assert {"CHEUNG WEI", "CHANG WEI", "ZHANG WAI"} <= respelled

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cached_property
@@ -137,8 +138,24 @@ class KycView:
         return max(rated, key=lambda pair: pair[1].fatf_level, default=None)
 
     @cached_property
+    def identity_birth_dates(self) -> list[date]:
+        """The distinct dates of birth on the identity documents, in document order."""
+        return list(dict.fromkeys(d.date_of_birth for d in self.identity_documents if d.date_of_birth))
+
+    @cached_property
     def screening(self) -> ScreenHit | None:
-        return screen_people(self.input.screen, ((d.name, d.date_of_birth) for d in self.documents))
+        """Every document name against the watchlist.  A name on a document without a date of birth
+        (a proof of address) is screened with the identity documents' dates of birth: on its own it
+        would let a common name match a listed namesake born years apart at full score."""
+        return screen_people(self.input.screen, self._screened_people())
+
+    def _screened_people(self) -> Iterator[tuple[str | None, date | None]]:
+        for doc in self.documents:
+            if doc.date_of_birth is not None or not self.identity_birth_dates:
+                yield doc.name, doc.date_of_birth
+            else:
+                # Several identity dates (which disagree): each is tried, the best match counts.
+                yield from ((doc.name, born) for born in self.identity_birth_dates)
 
     @cached_property
     def devices(self) -> set[str]:
