@@ -112,7 +112,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
-    return Settings(env="test", database_url=database_url, data_dir=tmp_path)
+    return Settings(env="test", database_url=database_url, data_dir=tmp_path, embedded_scoring=False)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from roca.errors import ConfigurationError
@@ -28,6 +28,17 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(default=10, gt=0)
     sqlite_busy_timeout_ms: int = Field(default=30_000, ge=0)
     token_ttl_days: int = Field(default=365, gt=0)
+    embedded_scoring: bool = Field(
+        default=True, description="score arriving cases in a thread of `roca serve` (off when workers do it)"
+    )
+    scoring_interval_seconds: float = Field(default=1.0, gt=0)
+    watchlist_path: Path | None = Field(default=None, description="an OpenSanctions targets.simple.csv")
+
+    # -- optional LLM narrator: off unless llm_base_url is set (an OpenAI-compatible endpoint) --------
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_timeout_seconds: float = Field(default=8.0, gt=0)
 
     @property
     def dev_mode(self) -> bool:

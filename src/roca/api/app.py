@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
@@ -23,6 +25,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     settings.require_safe_secret()
     engine = engine or make_engine(settings)
     app = FastAPI(
+        lifespan=_lifespan,
         title="ROCA API",
         version=__version__,
         description=(
@@ -43,6 +46,24 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     publish_models(app, [CaseIn])
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     return app
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """The embedded scoring loop: the SQLite default needs no separate worker process."""
+    loop = None
+    if app.state.settings.embedded_scoring:
+        from roca.agent.service import Scorer
+        from roca.agent.worker import ScoringLoop
+        from roca.signals.screening import load_configured_watchlist
+
+        scorer = Scorer(screen=load_configured_watchlist(app.state.settings.watchlist_path))
+        loop = ScoringLoop(app.state.session_factory, scorer, app.state.settings.scoring_interval_seconds)
+        loop.start()
+    yield
+    if loop is not None:
+        loop.stop()
+        loop.join(timeout=10)
 
 
 def app_factory() -> Any:

@@ -152,6 +152,23 @@ class BatchResult(BaseModel):
     items: list[IntakeResult]
 
 
+class RecommendationOut(BaseModel):
+    """ROCA's latest scoring of the case."""
+
+    scored_at: datetime
+    source: str = Field(description="model, or rules before any model exists")
+    decision: str
+    confidence: float = Field(description="calibrated probability of the recommended decision")
+    probabilities: dict[str, float]
+    contributions: list[dict[str, Any]] = Field(description="strongest signal contributions, bilingual")
+    sop_clauses: list[str]
+    guardrails: list[dict[str, Any]]
+    narrative_en: str
+    narrative_zh: str
+    model_version: str | None
+    rules_version: str
+
+
 class CaseOut(BaseModel):
     id: int
     external_id: str
@@ -164,6 +181,7 @@ class CaseOut(BaseModel):
     content_hash: str
     event_count: int
     case: dict[str, Any] = Field(description="the case as received, events included, unknown fields kept")
+    recommendation: RecommendationOut | None = Field(default=None, description="null until scored")
 
 
 class CaseSummaryOut(BaseModel):

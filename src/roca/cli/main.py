@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from roca.cli import audit, db, demo, ingest, serve, signals, simulate, users
+from roca.cli import audit, db, demo, ingest, model, serve, signals, simulate, users
 
 app = typer.Typer(
     name="roca",
@@ -16,12 +16,15 @@ app.add_typer(db.app, name="db")
 app.add_typer(users.user_app, name="user")
 app.add_typer(users.token_app, name="token")
 app.add_typer(audit.app, name="audit")
+app.add_typer(model.app, name="model")
 app.add_typer(simulate.app, name="simulate")
 app.command("init")(db.init)
 app.command("ingest")(ingest.ingest)
 app.command("serve")(serve.serve)
 app.command("demo")(demo.demo)
 app.command("signals")(signals.signals)
+app.command("score")(model.score)
+app.command("worker")(model.worker)
 
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -210,3 +210,8 @@ def load_opensanctions_csv(path: str | Path, **options: float) -> Watchlist:
                 )
             )
     return Watchlist(entries, **options)
+
+
+def load_configured_watchlist(path: str | Path | None) -> Watchlist | None:
+    """The deployment's watchlist (``ROCA_WATCHLIST_PATH``), or None: screening signals then read n/a."""
+    return load_opensanctions_csv(path) if path else None

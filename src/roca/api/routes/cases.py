@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
+from roca.agent.service import latest_scoring
 from roca.api.deps import SessionDep, get_settings_dep, require
 from roca.api.openapi import body_ref
 from roca.auth.roles import Permission
@@ -14,7 +15,16 @@ from roca.auth.schemas import Principal
 from roca.cases import service
 from roca.cases.prepare import submission
 from roca.cases.repository import CaseFilter
-from roca.cases.schemas import CASE_TYPES, BatchResult, CaseIn, CaseOut, CasePage, CaseType, IntakeResult
+from roca.cases.schemas import (
+    CASE_TYPES,
+    BatchResult,
+    CaseIn,
+    CaseOut,
+    CasePage,
+    CaseType,
+    IntakeResult,
+    RecommendationOut,
+)
 from roca.cases.validation import decode_json
 from roca.config import Settings
 from roca.errors import Conflict, FieldError, PayloadTooLarge, ValidationFailed
@@ -90,7 +100,11 @@ def submit_batch(
 
 @router.get("/{case_id}", response_model=CaseOut, summary="One case with its timeline")
 def read_case(case_id: int, session: SessionDep, _who: Reader) -> CaseOut:
-    return service.case_out(session, service.get_case(session, case_id))
+    out = service.case_out(session, service.get_case(session, case_id))
+    scoring = latest_scoring(session, case_id)
+    if scoring is not None:
+        out.recommendation = RecommendationOut.model_validate(scoring, from_attributes=True)
+    return out
 
 
 @router.get("", response_model=CasePage, summary="Cases, newest first, with cursor pagination")

@@ -1,0 +1,123 @@
+"""Scoring stored cases: the champion model of each case type (or the cold-start rules), the
+stored timeline and links, guardrails, narrative.  Every scoring is a new row; history stays."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import asdict
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from roca.agent import registry
+from roca.agent.decisions import RISKY_DECISION
+from roca.agent.guardrails import Guardrails
+from roca.agent.pipeline import DecisionPipeline, Scored
+from roca.agent.rules import rule_scorer
+from roca.audit.writer import record
+from roca.cases.schemas import CaseType
+from roca.cases.status import CaseStatus, ensure_transition
+from roca.models import Case, CaseScoring
+from roca.signals.context import NameScreen
+from roca.signals.service import case_model, signal_input
+from roca.storage.engine import is_postgres
+
+ACTOR = "roca"
+
+
+class Scorer:
+    """Holds what scoring needs across calls (rules file, watchlist); models come from the registry."""
+
+    def __init__(self, guardrails: Guardrails | None = None, screen: NameScreen | None = None) -> None:
+        self.guardrails = guardrails or Guardrails.load()
+        self.screen = screen
+
+    def pipeline(self, session: Session, case_type: CaseType) -> DecisionPipeline:
+        champion = registry.champion(session, case_type)
+        if champion is None:
+            return DecisionPipeline(case_type, rule_scorer(case_type), self.guardrails, source="rules")
+        estimator = registry.load(champion)
+        return DecisionPipeline(case_type, estimator, self.guardrails, "model", champion.version)
+
+    def score(self, session: Session, cases: Sequence[Case]) -> list[CaseScoring]:
+        by_type: dict[str, list[Case]] = defaultdict(list)
+        for case in cases:
+            by_type[case.case_type].append(case)
+        stored: list[CaseScoring] = []
+        for case_type, group in by_type.items():
+            pipeline = self.pipeline(session, case_type)  # type: ignore[arg-type]
+            inputs = [signal_input(session, case_model(case), self.screen) for case in group]
+            for case, scored in zip(group, pipeline.recommend(inputs), strict=True):
+                stored.append(_store(session, case, scored))
+        session.flush()
+        return stored
+
+    def score_pending(self, session: Session, limit: int = 500) -> list[CaseScoring]:
+        """Score cases that arrived and were not scored yet (several workers may run at once)."""
+        return self.score(session, pending_cases(session, limit))
+
+
+def pending_cases(session: Session, limit: int) -> list[Case]:
+    query = select(Case).where(Case.status == CaseStatus.RECEIVED.value).order_by(Case.id).limit(limit)
+    if is_postgres(session):
+        query = query.with_for_update(skip_locked=True)
+    return list(session.scalars(query))
+
+
+def latest_scoring(session: Session, case_id: int) -> CaseScoring | None:
+    query = select(CaseScoring).where(CaseScoring.case_id == case_id).order_by(CaseScoring.id.desc()).limit(1)
+    return session.scalar(query)
+
+
+def _store(session: Session, case: Case, scored: Scored) -> CaseScoring:
+    rec = scored.recommendation
+    row = CaseScoring(
+        case_id=case.id,
+        source=rec.source,
+        model_version=rec.model_version,
+        rules_version=rec.rules_version,
+        decision=rec.decision,
+        confidence=rec.confidence,
+        risk_probability=rec.probabilities[RISKY_DECISION[rec.case_type]],
+        probabilities=rec.probabilities,
+        contributions=[asdict(c) for c in rec.contributions],
+        sop_clauses=rec.sop_clauses,
+        guardrails=[asdict(g) for g in rec.guardrails],
+        signals=[_signal_row(s) for s in scored.signals],
+        narrative_en=scored.narrative.text_en,
+        narrative_zh=scored.narrative.text_zh,
+        narrative_source=scored.narrative.source,
+    )
+    session.add(row)
+    if case.status == CaseStatus.RECEIVED.value:
+        ensure_transition(CaseStatus(case.status), CaseStatus.SCORED)
+        case.status = CaseStatus.SCORED.value
+    record(
+        session,
+        actor=ACTOR,
+        action="case.scored",
+        entity_type="case",
+        entity_id=case.id,
+        payload={
+            "decision": rec.decision,
+            "confidence": round(rec.confidence, 6),
+            "source": rec.source,
+            "model_version": rec.model_version,
+            "rules_version": rec.rules_version,
+            "guardrails": [g.rule_id for g in rec.guardrails],
+        },
+    )
+    return row
+
+
+def _signal_row(signal: Any) -> dict[str, Any]:
+    return {
+        "id": signal.id,
+        "value": signal.value,
+        "fired": signal.fired,
+        "severity": signal.severity.value,
+        "text_en": signal.text_en,
+        "text_zh": signal.text_zh,
+    }

@@ -1,0 +1,101 @@
+"""``roca model``: the registry (list, show, promote, rollback) and scoring of pending cases."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from roca.cli.context import CLI_ACTOR, command_session, console, session_factory
+
+app = typer.Typer(help="Models: the registry and its champions.", no_args_is_help=True)
+
+
+@app.command("list")
+def list_models(case_type: Annotated[str | None, typer.Option()] = None) -> None:
+    """Every model version, newest first."""
+    from roca.agent import registry
+
+    table = Table("version", "type", "status", "kind", "rows", "AUC", "ECE", "created", "by")
+    with command_session() as session:
+        for v in registry.versions(session, case_type):
+            metrics = v.metrics or {}
+            created = f"{v.created_at:%Y-%m-%d %H:%M}"
+            table.add_row(
+                v.version, v.case_type, v.status, v.kind, f"{v.training_rows:,}",
+                _fmt(metrics.get("auc")), _fmt(metrics.get("ece")), created, v.created_by,
+            )  # fmt: skip
+    console.print(table)
+
+
+@app.command("show")
+def show(version: str) -> None:
+    """One version: training window, features, metrics, status."""
+    from roca.agent import registry
+
+    with command_session() as session:
+        v = registry.get(session, version)
+        details = {
+            "version": v.version,
+            "case_type": v.case_type,
+            "status": v.status,
+            "kind": v.kind,
+            "artifact_sha256": v.artifact_sha256,
+            "trained_from": v.trained_from.isoformat() if v.trained_from else None,
+            "trained_to": v.trained_to.isoformat() if v.trained_to else None,
+            "training_rows": v.training_rows,
+            "features": v.feature_names,
+            "metrics": v.metrics,
+            "promoted_at": v.promoted_at.isoformat() if v.promoted_at else None,
+            "promoted_by": v.promoted_by,
+            "notes": v.notes,
+        }
+    console.print_json(json.dumps(details))
+
+
+@app.command("promote")
+def promote(version: str) -> None:
+    """Make VERSION its case type's champion (the previous one retires)."""
+    from roca.agent import registry
+
+    with command_session() as session:
+        chosen = registry.promote(session, version, CLI_ACTOR)
+        console.print(f"{chosen.version} is now the {chosen.case_type} champion")
+
+
+@app.command("rollback")
+def rollback(case_type: str) -> None:
+    """Bring back the previous champion of CASE_TYPE."""
+    from roca.agent import registry
+
+    with command_session() as session:
+        chosen = registry.rollback(session, case_type, CLI_ACTOR)
+        console.print(f"{chosen.version} is the {case_type} champion again")
+
+
+def score(limit: Annotated[int, typer.Option(help="cases per committed batch")] = 500) -> None:
+    """Score every case that arrived and was not scored yet."""
+    from roca.agent.service import Scorer
+    from roca.agent.worker import score_until_idle
+
+    scored = score_until_idle(session_factory(), Scorer(), batch=limit)
+    console.print(f"scored {scored} cases")
+
+
+def worker(interval: Annotated[float, typer.Option(help="seconds between polls")] = 1.0) -> None:
+    """Score cases as they arrive, until interrupted (run several on PostgreSQL to scale out)."""
+    from roca.agent.service import Scorer
+    from roca.agent.worker import ScoringLoop
+
+    loop = ScoringLoop(session_factory(), Scorer(), interval)
+    console.print("scoring cases as they arrive; Ctrl-C stops")
+    try:
+        loop.run()
+    except KeyboardInterrupt:
+        loop.stop()
+
+
+def _fmt(value: object) -> str:
+    return f"{value:.3f}" if isinstance(value, float) else "-"

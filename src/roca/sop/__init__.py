@@ -1,0 +1,1 @@
+"""Standard operating procedures: versioned bilingual documents whose clauses the agent cites."""

@@ -1,0 +1,68 @@
+"""Every ingested case gets scored: recommendation, explanation, guardrails and narrative stored
+with the versions that produced them; rescoring adds a row and never overwrites."""
+
+from __future__ import annotations
+
+import json
+
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from roca.agent.narrative import sentence_count
+from roca.agent.service import Scorer
+from roca.agent.worker import score_until_idle
+from roca.auth.roles import Role
+from roca.models import AuditRecord, Case, CaseScoring
+from tests.conftest import SHARED, TokenFor
+
+EXAMPLES = sorted((SHARED / "contract" / "examples").glob("*.json"))
+
+
+def _load_examples(client: TestClient, headers: dict[str, str]) -> None:
+    batch = [json.loads(p.read_text()) for p in EXAMPLES]
+    assert client.post("/api/v1/cases/batch", json=batch, headers=headers).json()["summary"]["created"] == 4
+
+
+def test_every_case_is_scored_with_a_checkable_explanation(
+    client: TestClient, auth_headers: TokenFor, session_factory: sessionmaker[Session]
+) -> None:
+    headers = auth_headers(Role.ADMIN)
+    _load_examples(client, headers)
+    assert score_until_idle(session_factory, Scorer()) == 4
+    with session_factory() as session:
+        cases = list(session.scalars(select(Case)))
+        assert {c.status for c in cases} == {"scored"}
+        for case in cases:
+            scoring = session.scalar(select(CaseScoring).where(CaseScoring.case_id == case.id))
+            assert scoring is not None
+            assert scoring.source == "rules" and scoring.model_version is None and scoring.rules_version
+            signal_ids = {s["id"] for s in scoring.signals}
+            assert {c["signal_id"] for c in scoring.contributions} <= signal_ids
+            assert sentence_count(scoring.narrative_en) <= 3 and sentence_count(scoring.narrative_zh) <= 3
+            assert abs(sum(scoring.probabilities.values()) - 1) < 1e-6
+        scored_audit = (
+            select(func.count()).select_from(AuditRecord).where(AuditRecord.action == "case.scored")
+        )
+        assert session.scalar(scored_audit) == 4
+    sim_swap = client.get("/api/v1/cases", params={"external_id": "alrt-20261102-000917"}, headers=headers)
+    case_id = sim_swap.json()["items"][0]["id"]
+    shown = client.get(f"/api/v1/cases/{case_id}", headers=headers).json()
+    assert shown["recommendation"]["decision"] == "confirm_ato"
+    assert shown["recommendation"]["sop_clauses"]
+    assert "ato-sim-swap-no-auto-clear" in {g["rule_id"] for g in shown["recommendation"]["guardrails"]}
+
+
+def test_rescoring_adds_history_and_keeps_status(
+    client: TestClient, auth_headers: TokenFor, session_factory: sessionmaker[Session]
+) -> None:
+    _load_examples(client, auth_headers(Role.ADMIN))
+    scorer = Scorer()
+    score_until_idle(session_factory, scorer)
+    with session_factory.begin() as session:
+        cases = list(session.scalars(select(Case)))
+        scorer.score(session, cases)
+    with session_factory() as session:
+        assert session.scalar(select(func.count()).select_from(CaseScoring)) == 8
+        assert {c.status for c in session.scalars(select(Case))} == {"scored"}
+    assert score_until_idle(session_factory, scorer) == 0
