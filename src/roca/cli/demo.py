@@ -33,6 +33,10 @@ def demo(
     files = [CaseFile(p) for p in sorted(examples.glob("*.json*"))]
     tally = BulkIngest(session_factory(), "demo").run(files)
     console.print(f"loaded {tally.created} new cases ({tally.duplicate} already there) from {examples}")
+    from roca.agent.service import Scorer
+    from roca.agent.worker import score_until_idle
+
+    console.print(f"scored {score_until_idle(session_factory(), Scorer())} cases")
     with command_session() as session:
         admin = repository.user_by_username(session, DEMO_ADMIN)
         assert admin is not None

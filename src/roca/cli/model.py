@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -73,6 +74,48 @@ def rollback(case_type: str) -> None:
     with command_session() as session:
         chosen = registry.rollback(session, case_type, CLI_ACTOR)
         console.print(f"{chosen.version} is the {case_type} champion again")
+
+
+@app.command("train")
+def train(
+    case_type: Annotated[str, typer.Option(help="ato, kyc, kyb or fraud")] = "ato",
+    days: Annotated[int, typer.Option(help="simulated days in all")] = 30,
+    test_days: Annotated[int, typer.Option(help="last days held out for the quality report")] = 10,
+    per_day: Annotated[int, typer.Option(help="simulated cases a day")] = 1000,
+    seed: int = 7,
+    promote_: Annotated[bool, typer.Option("--promote", help="make it the champion at once")] = False,
+    report_dir: Annotated[Path, typer.Option(help="where the quality report goes")] = Path("var/reports"),
+) -> None:
+    """Train a calibrated model on the simulated exchange and register it as a candidate."""
+    from roca.agent import registry
+    from roca.agent.training import train_on_simulation, write_report
+
+    with console.status(f"replaying {days} simulated days and training the {case_type} model ..."):
+        trained = train_on_simulation(case_type, days, per_day, seed, test_days)  # type: ignore[arg-type]
+    with command_session() as session:
+        version = registry.register(
+            session,
+            case_type=case_type,
+            estimator=trained.estimator,
+            feature_names=trained.feature_names,
+            kind="lightgbm+venn-abers",
+            actor=CLI_ACTOR,
+            metrics=trained.metrics(),
+            trained_from=trained.trained_from,
+            trained_to=trained.trained_to,
+            training_rows=trained.training_rows,
+            notes=f"trained on the simulated exchange (seed {seed})",
+        )
+        if promote_:
+            registry.promote(session, version.version, CLI_ACTOR)
+        name = version.version
+    report = write_report(trained, name, report_dir)
+    r = trained.report
+    status = "champion" if promote_ else "candidate"
+    console.print(
+        f"registered {name} ({status}): AUC {r.auc:.4f}, Brier {r.brier:.4f}, log loss {r.log_loss:.4f}, "
+        f"ECE {r.ece:.4f} on {r.n:,} held-out cases; report {report}"
+    )
 
 
 def score(limit: Annotated[int, typer.Option(help="cases per committed batch")] = 500) -> None:
