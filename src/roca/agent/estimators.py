@@ -78,9 +78,10 @@ class SignalModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         self,
         case_type: CaseType = "ato",
         *,
-        n_estimators: int = 300,
-        learning_rate: float = 0.05,
+        n_estimators: int = 200,
+        learning_rate: float = 0.08,
         num_leaves: int = 31,
+        max_depth: int = 6,
         min_child_samples: int = 20,
         reg_lambda: float = 1.0,
         colsample_bytree: float = 1.0,
@@ -91,6 +92,7 @@ class SignalModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         self.n_estimators = n_estimators
         self.learning_rate = learning_rate
         self.num_leaves = num_leaves
+        self.max_depth = max_depth
         self.min_child_samples = min_child_samples
         self.reg_lambda = reg_lambda
         self.colsample_bytree = colsample_bytree
@@ -102,6 +104,8 @@ class SignalModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             n_estimators=self.n_estimators,
             learning_rate=self.learning_rate,
             num_leaves=self.num_leaves,
+            # Shallow trees: TreeSHAP costs grow with depth squared and every scoring explains itself.
+            max_depth=self.max_depth,
             min_child_samples=self.min_child_samples,
             reg_lambda=self.reg_lambda,
             colsample_bytree=self.colsample_bytree,
