@@ -14,6 +14,7 @@ from roca.agent.service import Scorer
 from roca.agent.worker import score_until_idle
 from roca.auth.roles import Role
 from roca.models import AuditRecord, Case, CaseScoring
+from roca.policy.router import SegmentThresholds
 from tests.conftest import SHARED, TokenFor
 
 EXAMPLES = sorted((SHARED / "contract" / "examples").glob("*.json"))
@@ -32,7 +33,7 @@ def test_every_case_is_scored_with_a_checkable_explanation(
     assert score_until_idle(session_factory, Scorer()) == 4
     with session_factory() as session:
         cases = list(session.scalars(select(Case)))
-        assert {c.status for c in cases} == {"scored"}
+        assert {c.status for c in cases} == {"queued"}  # no certified policy yet: people decide
         for case in cases:
             scoring = session.scalar(select(CaseScoring).where(CaseScoring.case_id == case.id))
             assert scoring is not None
@@ -64,5 +65,29 @@ def test_rescoring_adds_history_and_keeps_status(
         scorer.score(session, cases)
     with session_factory() as session:
         assert session.scalar(select(func.count()).select_from(CaseScoring)) == 8
-        assert {c.status for c in session.scalars(select(Case))} == {"scored"}
+        assert {c.status for c in session.scalars(select(Case))} == {"queued"}
     assert score_until_idle(session_factory, scorer) == 0
+
+
+def test_a_guardrail_blocked_case_is_never_decided_automatically(
+    client: TestClient, auth_headers: TokenFor, session_factory: sessionmaker[Session]
+) -> None:
+    sim_swap = json.loads((SHARED / "contract" / "examples" / "ato-sim-swap.json").read_text())
+    vip = json.loads(json.dumps(sim_swap))
+    vip["external_id"], vip["subject"]["account_id"], vip["subject"]["vip_tier"] = "vip-1", "u-vip", 6
+    batch = client.post("/api/v1/cases/batch", json=[sim_swap, vip], headers=auth_headers(Role.ADMIN))
+    assert batch.json()["summary"]["created"] == 2
+    # A policy loose enough to automate both, were it not for the VIP guardrail.
+    lenient = {"ato": SegmentThresholds(auto_act=0.5, auto_clear=0.05, policy_version="test")}
+    score_until_idle(session_factory, Scorer(thresholds=lenient))
+    with session_factory() as session:
+        by_external = {c.external_id: c for c in session.scalars(select(Case))}
+        plain, guarded = by_external["alrt-20261102-000917"], by_external["vip-1"]
+        assert plain.status == "auto_decided"
+        assert guarded.status == "queued"
+        row = session.scalar(select(CaseScoring).where(CaseScoring.case_id == guarded.id))
+        assert row is not None and row.route == "review" and row.auto_decision is None
+        assert "vip-tier-5-never-auto" in row.route_reason_en and "GEN-2.1" in row.route_reason_en
+        plain_row = session.scalar(select(CaseScoring).where(CaseScoring.case_id == plain.id))
+        assert plain_row is not None and plain_row.auto_decision == "confirm_ato"
+        assert plain_row.route_reason_en.startswith("auto: p = 0.800 >= 0.500")

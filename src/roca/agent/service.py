@@ -4,7 +4,7 @@ stored timeline and links, guardrails, narrative.  Every scoring is a new row; h
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from typing import Any
 
@@ -20,6 +20,7 @@ from roca.audit.writer import record
 from roca.cases.schemas import CaseType
 from roca.cases.status import CaseStatus, ensure_transition
 from roca.models import Case, CaseScoring
+from roca.policy.router import Routing, SegmentThresholds, route
 from roca.signals.context import NameScreen
 from roca.signals.service import case_model, signal_input
 from roca.storage.engine import is_postgres
@@ -30,9 +31,16 @@ ACTOR = "roca"
 class Scorer:
     """Holds what scoring needs across calls (rules file, watchlist); models come from the registry."""
 
-    def __init__(self, guardrails: Guardrails | None = None, screen: NameScreen | None = None) -> None:
+    def __init__(
+        self,
+        guardrails: Guardrails | None = None,
+        screen: NameScreen | None = None,
+        thresholds: Mapping[str, SegmentThresholds] | None = None,
+    ) -> None:
         self.guardrails = guardrails or Guardrails.load()
         self.screen = screen
+        # Certified thresholds per case type (from the policy version in force); none = no automation.
+        self.thresholds = dict(thresholds or {})
 
     def pipeline(self, session: Session, case_type: CaseType) -> DecisionPipeline:
         champion = registry.champion(session, case_type)
@@ -49,8 +57,9 @@ class Scorer:
         for case_type, group in by_type.items():
             pipeline = self.pipeline(session, case_type)  # type: ignore[arg-type]
             inputs = [signal_input(session, case_model(case), self.screen) for case in group]
+            segment = self.thresholds.get(case_type)
             for case, scored in zip(group, pipeline.recommend(inputs), strict=True):
-                stored.append(_store(session, case, scored))
+                stored.append(_store(session, case, scored, segment))
         session.flush()
         return stored
 
@@ -71,8 +80,9 @@ def latest_scoring(session: Session, case_id: int) -> CaseScoring | None:
     return session.scalar(query)
 
 
-def _store(session: Session, case: Case, scored: Scored) -> CaseScoring:
+def _store(session: Session, case: Case, scored: Scored, segment: SegmentThresholds | None) -> CaseScoring:
     rec = scored.recommendation
+    risk = rec.probabilities[RISKY_DECISION[rec.case_type]]
     row = CaseScoring(
         case_id=case.id,
         source=rec.source,
@@ -80,7 +90,7 @@ def _store(session: Session, case: Case, scored: Scored) -> CaseScoring:
         rules_version=rec.rules_version,
         decision=rec.decision,
         confidence=rec.confidence,
-        risk_probability=rec.probabilities[RISKY_DECISION[rec.case_type]],
+        risk_probability=risk,
         probabilities=rec.probabilities,
         contributions=[asdict(c) for c in rec.contributions],
         sop_clauses=rec.sop_clauses,
@@ -91,9 +101,9 @@ def _store(session: Session, case: Case, scored: Scored) -> CaseScoring:
         narrative_source=scored.narrative.source,
     )
     session.add(row)
-    if case.status == CaseStatus.RECEIVED.value:
-        ensure_transition(CaseStatus(case.status), CaseStatus.SCORED)
-        case.status = CaseStatus.SCORED.value
+    if case.status == CaseStatus.RECEIVED.value:  # first scoring: route it; a rescoring only records
+        _move(case, CaseStatus.SCORED)
+        _route(session, case, row, route(rec, risk, segment))
     record(
         session,
         actor=ACTOR,
@@ -110,6 +120,26 @@ def _store(session: Session, case: Case, scored: Scored) -> CaseScoring:
         },
     )
     return row
+
+
+def _route(session: Session, case: Case, row: CaseScoring, routing: Routing) -> None:
+    row.route, row.auto_decision = routing.route, routing.decision
+    row.needs_second_approval = routing.needs_second_approval
+    row.route_reason_en, row.route_reason_zh = routing.reason_en, routing.reason_zh
+    _move(case, CaseStatus.AUTO_DECIDED if routing.route == "auto" else CaseStatus.QUEUED)
+    record(
+        session,
+        actor=ACTOR,
+        action="case.routed",
+        entity_type="case",
+        entity_id=case.id,
+        payload={"route": routing.route, "decision": routing.decision, "reason": routing.reason_en},
+    )
+
+
+def _move(case: Case, target: CaseStatus) -> None:
+    ensure_transition(CaseStatus(case.status), target)
+    case.status = target.value
 
 
 def _signal_row(signal: Any) -> dict[str, Any]:

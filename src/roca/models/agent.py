@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, LargeBinary, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from roca.storage.base import Base, BigIntPK, UTCDateTime, utcnow
@@ -60,3 +60,9 @@ class CaseScoring(Base):
     narrative_en: Mapped[str] = mapped_column(Text)
     narrative_zh: Mapped[str] = mapped_column(Text)
     narrative_source: Mapped[str] = mapped_column(String(16))
+    # Routing at this scoring: guardrails, then the segment's certified thresholds.
+    route: Mapped[str | None] = mapped_column(String(8))  # auto | review; None on a rescoring
+    auto_decision: Mapped[str | None] = mapped_column(String(32))
+    needs_second_approval: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    route_reason_en: Mapped[str] = mapped_column(Text, default="", server_default="")
+    route_reason_zh: Mapped[str] = mapped_column(Text, default="", server_default="")

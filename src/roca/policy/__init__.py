@@ -1,0 +1,1 @@
+"""The automation policy: which cases ROCA may decide alone, and why."""
