@@ -69,6 +69,8 @@ def log_loss(y: ArrayLike, p: ArrayLike, sample_weight: ArrayLike | None = None)
 
 def quantile_bins(p: FloatArray, bins: int) -> list[NDArray[np.intp]]:
     """Row indices in ``bins`` equal-mass groups of increasing score (stable on ties)."""
+    if len(p) == 0:  # e.g. no case scores in the tail yet
+        return []
     order = np.argsort(p, kind="stable")
     return [chunk for chunk in np.array_split(order, min(bins, len(p))) if len(chunk)]
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,16 +16,23 @@ from roca.agent.decisions import RISKY_DECISION
 from roca.agent.guardrails import Guardrails
 from roca.agent.pipeline import DecisionPipeline, Scored
 from roca.agent.rules import rule_scorer
+from roca.agent.types import Narrative, Recommendation
 from roca.audit.writer import record
 from roca.cases.schemas import CaseType
 from roca.cases.status import CaseStatus, ensure_transition
+from roca.config import Settings
 from roca.models import Case, CaseScoring
 from roca.policy.router import Routing, SegmentThresholds, route
+from roca.signals.base import Signal
 from roca.signals.context import NameScreen
 from roca.signals.service import case_model, signal_input
 from roca.storage.engine import is_postgres
 
 ACTOR = "roca"
+
+
+class Narrator(Protocol):
+    def narrate(self, rec: Recommendation, signals: list[Signal]) -> Narrative: ...
 
 
 class Scorer:
@@ -36,11 +43,14 @@ class Scorer:
         guardrails: Guardrails | None = None,
         screen: NameScreen | None = None,
         thresholds: Mapping[str, SegmentThresholds] | None = None,
+        narrator: Narrator | None = None,
     ) -> None:
         self.guardrails = guardrails or Guardrails.load()
         self.screen = screen
         # Certified thresholds per case type (from the policy version in force); none = no automation.
         self.thresholds = dict(thresholds or {})
+        # Optional prose from an LLM provider; it falls back to the deterministic narrative itself.
+        self.narrator = narrator
 
     def pipeline(self, session: Session, case_type: CaseType) -> DecisionPipeline:
         champion = registry.champion(session, case_type)
@@ -59,9 +69,15 @@ class Scorer:
             inputs = [signal_input(session, case_model(case), self.screen) for case in group]
             segment = self.thresholds.get(case_type)
             for case, scored in zip(group, pipeline.recommend(inputs), strict=True):
-                stored.append(_store(session, case, scored, segment))
+                stored.append(_store(session, case, self._narrated(scored), segment))
         session.flush()
         return stored
+
+    def _narrated(self, scored: Scored) -> Scored:
+        if self.narrator is None:
+            return scored
+        narrative = self.narrator.narrate(scored.recommendation, scored.signals)
+        return Scored(scored.recommendation, scored.signals, narrative)
 
     def score_pending(self, session: Session, limit: int = 500) -> list[CaseScoring]:
         """Score cases that arrived and were not scored yet (several workers may run at once)."""
@@ -151,3 +167,12 @@ def _signal_row(signal: Any) -> dict[str, Any]:
         "text_en": signal.text_en,
         "text_zh": signal.text_zh,
     }
+
+
+def scorer_for(settings: Settings) -> Scorer:
+    """The scorer a deployment's settings describe: watchlist, optional LLM narrator."""
+    from roca.agent.llm import LlmNarrator
+    from roca.signals.screening import load_configured_watchlist
+
+    narrator = LlmNarrator(settings) if settings.llm_base_url else None
+    return Scorer(screen=load_configured_watchlist(settings.watchlist_path), narrator=narrator)

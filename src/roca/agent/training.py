@@ -79,6 +79,30 @@ def train_on_simulation(
     )
 
 
+def reevaluate(estimator: Any, case_type: CaseType, data: dict[str, Any]) -> TrainedModel:
+    """A stored model measured again on the held-out days of the simulation it was trained on."""
+    config = SimulationConfig(seed=data["seed"], per_day=data["per_day"], mix={case_type: 1.0})
+    first_test = data["days"] - data["test_days"]
+    test = [
+        c for day, cases in replay(Exchange(config), range(data["days"])) if day >= first_test for c in cases
+    ]
+    labels = _labels(case_type, test)
+    probabilities = np.asarray(estimator.predict_proba(_matrix(test)), dtype=np.float64)
+    risky = DECISIONS[case_type].index(RISKY_DECISION[case_type])
+    return TrainedModel(
+        estimator=estimator,
+        case_type=case_type,
+        feature_names=catalog.feature_names(case_type),
+        training_rows=0,
+        trained_from=_created(test[0]),
+        trained_to=_created(test[-1]),
+        report=QualityReport.of(labels, probabilities, risky=risky),
+        test_labels=labels,
+        test_probabilities=probabilities,
+        data=data,
+    )
+
+
 def write_report(trained: TrainedModel, version: str, folder: Path) -> Path:
     """A Markdown quality report with its reliability diagram; returns the Markdown path."""
     folder.mkdir(parents=True, exist_ok=True)

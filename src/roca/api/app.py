@@ -53,11 +53,10 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """The embedded scoring loop: the SQLite default needs no separate worker process."""
     loop = None
     if app.state.settings.embedded_scoring:
-        from roca.agent.service import Scorer
+        from roca.agent.service import scorer_for
         from roca.agent.worker import ScoringLoop
-        from roca.signals.screening import load_configured_watchlist
 
-        scorer = Scorer(screen=load_configured_watchlist(app.state.settings.watchlist_path))
+        scorer = scorer_for(app.state.settings)
         loop = ScoringLoop(app.state.session_factory, scorer, app.state.settings.scoring_interval_seconds)
         loop.start()
     yield

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from roca.cli.context import CLI_ACTOR, command_session, console, session_factory
+from roca.cli.context import CLI_ACTOR, command_session, console, session_factory, settings
 
 app = typer.Typer(help="Models: the registry and its champions.", no_args_is_help=True)
 
@@ -118,21 +118,52 @@ def train(
     )
 
 
+@app.command("report")
+def report(
+    version: str,
+    out: Annotated[Path, typer.Option(help="folder for the Markdown report and PNG")] = Path("var/reports"),
+) -> None:
+    """AUC, Brier, log loss, ECE and tail ECE with a reliability diagram, on the version's held-out days."""
+    from roca.agent import registry
+    from roca.agent.training import reevaluate, write_report
+
+    with command_session() as session:
+        stored = registry.get(session, version)
+        data, case_type, estimator = (
+            dict(stored.metrics.get("data") or {}),
+            stored.case_type,
+            registry.load(stored),
+        )
+    if data.get("source") != "simulation":
+        console.print(
+            f"{version} was not trained on the simulator; reports on labelled cases come with learning"
+        )
+        raise typer.Exit(2)
+    with console.status(f"replaying the held-out days of {version} ..."):
+        measured = reevaluate(estimator, case_type, data)  # type: ignore[arg-type]
+    path = write_report(measured, version, out)
+    r = measured.report
+    console.print(
+        f"{version}: AUC {r.auc:.4f}, Brier {r.brier:.4f}, log loss {r.log_loss:.4f}, ECE {r.ece:.4f}"
+    )
+    console.print(f"report: {path}")
+
+
 def score(limit: Annotated[int, typer.Option(help="cases per committed batch")] = 500) -> None:
     """Score every case that arrived and was not scored yet."""
-    from roca.agent.service import Scorer
+    from roca.agent.service import scorer_for
     from roca.agent.worker import score_until_idle
 
-    scored = score_until_idle(session_factory(), Scorer(), batch=limit)
+    scored = score_until_idle(session_factory(), scorer_for(settings()), batch=limit)
     console.print(f"scored {scored} cases")
 
 
 def worker(interval: Annotated[float, typer.Option(help="seconds between polls")] = 1.0) -> None:
     """Score cases as they arrive, until interrupted (run several on PostgreSQL to scale out)."""
-    from roca.agent.service import Scorer
+    from roca.agent.service import scorer_for
     from roca.agent.worker import ScoringLoop
 
-    loop = ScoringLoop(session_factory(), Scorer(), interval)
+    loop = ScoringLoop(session_factory(), scorer_for(settings()), interval)
     console.print("scoring cases as they arrive; Ctrl-C stops")
     try:
         loop.run()
