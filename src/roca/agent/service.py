@@ -143,6 +143,11 @@ def _route(session: Session, case: Case, row: CaseScoring, routing: Routing) -> 
     row.needs_second_approval = routing.needs_second_approval
     row.route_reason_en, row.route_reason_zh = routing.reason_en, routing.reason_zh
     _move(case, CaseStatus.AUTO_DECIDED if routing.route == "auto" else CaseStatus.QUEUED)
+    if routing.route == "review":
+        from roca.review.service import open_task
+
+        session.flush()
+        open_task(session, case, row)
     record(
         session,
         actor=ACTOR,

@@ -3,6 +3,7 @@
 from roca.models.agent import CaseScoring, ModelVersion
 from roca.models.audit import AuditRecord
 from roca.models.cases import AccountEvent, AccountIdentifier, Case
+from roca.models.review import Decision, ReviewTask
 from roca.models.users import ApiToken, User
 
 __all__ = [
@@ -12,6 +13,8 @@ __all__ = [
     "AuditRecord",
     "Case",
     "CaseScoring",
+    "Decision",
     "ModelVersion",
+    "ReviewTask",
     "User",
 ]

@@ -1,0 +1,1 @@
+"""The human side: the review queue, decisions and structured root-cause feedback."""

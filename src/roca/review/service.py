@@ -1,0 +1,147 @@
+"""Opening, claiming, deciding and releasing review tasks.  Functions flush, never commit."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from roca.agent.decisions import DECISIONS
+from roca.audit.writer import record
+from roca.auth.schemas import Principal
+from roca.cases.status import CaseStatus, ensure_transition
+from roca.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
+from roca.models import Case, CaseScoring, Decision, ReviewTask
+from roca.review import queue, repository
+from roca.review.feedback import feedback_problems
+from roca.storage.base import utcnow
+
+LEASE = timedelta(minutes=15)
+
+
+def open_task(
+    session: Session,
+    case: Case,
+    scoring: CaseScoring | None,
+    kind: str = "review",
+    qa_probability: float | None = None,
+) -> ReviewTask:
+    now = utcnow()
+    due = queue.due_at(case.case_type, case.received_at or now)
+    risk = scoring.risk_probability if scoring is not None else 0.5
+    task = ReviewTask(
+        case_id=case.id,
+        kind=kind,
+        status="open",
+        case_type=case.case_type,
+        language=case.language,
+        priority=queue.priority(risk, case.amount_at_risk_usd, due, now),
+        due_at=due,
+        qa_probability=qa_probability,
+    )
+    session.add(task)
+    session.flush()
+    return task
+
+
+def claim_next(
+    session: Session,
+    who: Principal,
+    case_type: str | None = None,
+    kind: str = "review",
+    language: str | None = None,
+    lease: timedelta = LEASE,
+) -> ReviewTask | None:
+    """Claim the most urgent task for ``who``; None when the queue is empty."""
+    now = utcnow()
+    task_id = repository.claimable(session, kind, now, case_type, language)
+    if task_id is None:
+        return None
+    repository.mark_claimed(session, task_id, who.user_id, now + lease)
+    task = session.get(ReviewTask, task_id, populate_existing=True)
+    assert task is not None
+    case = session.get(Case, task.case_id)
+    assert case is not None
+    if kind == "review" and case.status == CaseStatus.QUEUED.value:
+        _move(case, CaseStatus.IN_REVIEW)
+    lease_until = task.lease_expires_at.isoformat() if task.lease_expires_at else None
+    record(session, actor=who.username, action="task.claimed", entity_type="review_task", entity_id=task_id,
+           payload={"case_id": task.case_id, "lease_until": lease_until})  # fmt: skip
+    return task
+
+
+def decide(
+    session: Session,
+    task_id: int,
+    who: Principal,
+    decision: str,
+    root_cause: str | None = None,
+    annotation: str | None = None,
+    signal_marks: list[dict[str, str]] | None = None,
+) -> Decision:
+    task = _owned_task(session, task_id, who)
+    case = session.get(Case, task.case_id)
+    assert case is not None
+    if decision not in DECISIONS[case.case_type]:  # type: ignore[index]
+        known = ", ".join(DECISIONS[case.case_type])  # type: ignore[index]
+        raise ValidationFailed(
+            "not a decision for this case type", [FieldError("decision", f"one of {known}")]
+        )
+    scoring = _latest_scoring(session, case.id)
+    recommended = scoring.decision if scoring is not None else None
+    disagrees = recommended is not None and recommended != decision
+    problems = feedback_problems(disagrees, root_cause, annotation)
+    if problems:
+        raise ValidationFailed("the feedback is incomplete", problems)
+    made = Decision(
+        case_id=case.id, task_id=task.id, decision=decision, automatic=False, actor=who.username,
+        user_id=who.user_id, role=who.role.value,
+        risk_probability=scoring.risk_probability if scoring else None,
+        model_version=scoring.model_version if scoring else None,
+        rules_version=scoring.rules_version if scoring else None, roca_recommendation=recommended,
+        agrees_with_roca=None if recommended is None else not disagrees, root_cause=root_cause,
+        annotation=(annotation or "").strip() or None, signal_marks=signal_marks or [],
+    )  # fmt: skip
+    session.add(made)
+    task.status, task.completed_at = "done", utcnow()
+    if task.kind == "review":
+        _move(case, CaseStatus.DECIDED)
+    session.flush()
+    record(session, actor=who.username, action="case.decided", entity_type="case", entity_id=case.id,
+           payload={"decision": decision, "task_id": task.id, "agrees_with_roca": made.agrees_with_roca,
+                    "root_cause": root_cause})  # fmt: skip
+    return made
+
+
+def release(session: Session, task_id: int, who: Principal) -> ReviewTask:
+    """Give a claimed task back to the queue."""
+    task = _owned_task(session, task_id, who)
+    task.status, task.claimed_by, task.lease_expires_at = "open", None, None
+    case = session.get(Case, task.case_id)
+    if case is not None and case.status == CaseStatus.IN_REVIEW.value:
+        _move(case, CaseStatus.QUEUED)
+    session.flush()
+    record(session, actor=who.username, action="task.released", entity_type="review_task", entity_id=task_id)
+    return task
+
+
+def _owned_task(session: Session, task_id: int, who: Principal) -> ReviewTask:
+    task = session.get(ReviewTask, task_id, with_for_update=True)
+    if task is None:
+        raise NotFound(f"no review task {task_id}", task_id=task_id)
+    if task.status != "claimed" or task.claimed_by != who.user_id:
+        raise Forbidden("this task is not claimed by you")
+    if task.lease_expires_at is not None and task.lease_expires_at < utcnow():
+        raise Conflict("your claim on this task expired; claim the next task again", task_id=task_id)
+    return task
+
+
+def _latest_scoring(session: Session, case_id: int) -> CaseScoring | None:
+    query = select(CaseScoring).where(CaseScoring.case_id == case_id).order_by(CaseScoring.id.desc()).limit(1)
+    return session.scalar(query)
+
+
+def _move(case: Case, target: CaseStatus) -> None:
+    ensure_transition(CaseStatus(case.status), target)
+    case.status = target.value

@@ -1,0 +1,38 @@
+"""Root-cause feedback: required when the reviewer disagrees, at most three sentences in either language."""
+
+from __future__ import annotations
+
+from roca.review.feedback import ROOT_CAUSES, feedback_problems
+from roca.review.queue import priority
+from roca.storage.base import utcnow
+
+
+def test_the_taxonomy_of_the_contract() -> None:
+    assert len(ROOT_CAUSES) == 15
+    assert ROOT_CAUSES["novel_pattern"].group == "world" and ROOT_CAUSES["sop_gap"].label_zh == "SOP 未覆盖"
+
+
+def test_disagreement_needs_a_cause_and_an_annotation() -> None:
+    fields = {e.path for e in feedback_problems(True, None, None)}
+    assert fields == {"root_cause", "annotation"}
+    assert feedback_problems(True, "novel_pattern", "New address-book poisoning pattern.") == []
+    assert feedback_problems(False, None, None) == []
+
+
+def test_at_most_three_sentences_in_english_and_chinese() -> None:
+    four_en = "One. Two. Three. Four."
+    four_zh = "设备是新的。地址是新的。金额很大。这是新型攻击。"
+    assert feedback_problems(True, "other", four_en)[0].reason == "at most 3 sentences, got 4"
+    assert feedback_problems(True, "other", four_zh)[0].path == "annotation"
+    assert feedback_problems(True, "other", "设备是新的。地址是新的。金额很大。") == []
+    assert feedback_problems(True, "nonsense", "x.")[0].path == "root_cause"
+
+
+def test_priority_is_expected_loss_weighted_by_urgency() -> None:
+    now = utcnow()
+    from datetime import timedelta
+
+    soon, later, breached = now + timedelta(hours=1), now + timedelta(hours=20), now - timedelta(minutes=5)
+    assert priority(0.9, 10_000, soon, now) > priority(0.9, 10_000, later, now)
+    assert priority(0.9, 10_000, breached, now) > priority(0.9, 10_000, soon, now)
+    assert priority(0.9, 10_000, later, now) > priority(0.1, 10_000, later, now)
