@@ -36,3 +36,17 @@ def test_priority_is_expected_loss_weighted_by_urgency() -> None:
     assert priority(0.9, 10_000, soon, now) > priority(0.9, 10_000, later, now)
     assert priority(0.9, 10_000, breached, now) > priority(0.9, 10_000, soon, now)
     assert priority(0.9, 10_000, later, now) > priority(0.1, 10_000, later, now)
+
+
+def test_qa_sampling_rate_is_honoured_and_heavier_near_the_threshold() -> None:
+    from math import sqrt
+
+    from roca.policy.router import SegmentThresholds
+    from roca.review.service import qa_probability, sampled_for_qa
+
+    n, pi = 40_000, 0.03
+    hits = sum(sampled_for_qa(case_id, pi) for case_id in range(n))
+    tolerance = 4 * sqrt(n * pi * (1 - pi))  # four standard deviations
+    assert abs(hits - n * pi) <= tolerance, (hits, n * pi)
+    segment = SegmentThresholds(auto_act=0.95, auto_clear=0.02)
+    assert qa_probability(0.96, segment) == 0.06 and qa_probability(0.999, segment) == 0.03

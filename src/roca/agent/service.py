@@ -119,7 +119,7 @@ def _store(session: Session, case: Case, scored: Scored, segment: SegmentThresho
     session.add(row)
     if case.status == CaseStatus.RECEIVED.value:  # first scoring: route it; a rescoring only records
         _move(case, CaseStatus.SCORED)
-        _route(session, case, row, route(rec, risk, segment))
+        _route(session, case, row, route(rec, risk, segment), segment)
     record(
         session,
         actor=ACTOR,
@@ -138,16 +138,20 @@ def _store(session: Session, case: Case, scored: Scored, segment: SegmentThresho
     return row
 
 
-def _route(session: Session, case: Case, row: CaseScoring, routing: Routing) -> None:
+def _route(
+    session: Session, case: Case, row: CaseScoring, routing: Routing, segment: SegmentThresholds | None
+) -> None:
     row.route, row.auto_decision = routing.route, routing.decision
     row.needs_second_approval = routing.needs_second_approval
     row.route_reason_en, row.route_reason_zh = routing.reason_en, routing.reason_zh
     _move(case, CaseStatus.AUTO_DECIDED if routing.route == "auto" else CaseStatus.QUEUED)
-    if routing.route == "review":
-        from roca.review.service import open_task
+    from roca.review.service import open_task, record_automatic_decision
 
-        session.flush()
+    session.flush()
+    if routing.route == "review":
         open_task(session, case, row)
+    else:
+        record_automatic_decision(session, case, row, routing, segment)
     record(
         session,
         actor=ACTOR,

@@ -182,6 +182,9 @@ class CaseOut(BaseModel):
     event_count: int
     case: dict[str, Any] = Field(description="the case as received, events included, unknown fields kept")
     recommendation: RecommendationOut | None = Field(default=None, description="null until scored")
+    decision: dict[str, Any] | None = Field(
+        default=None, description="the latest decision: by ROCA (automatic) or which user, with versions"
+    )
 
 
 class CaseSummaryOut(BaseModel):

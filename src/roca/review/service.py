@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -13,11 +14,55 @@ from roca.auth.schemas import Principal
 from roca.cases.status import CaseStatus, ensure_transition
 from roca.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from roca.models import Case, CaseScoring, Decision, ReviewTask
+from roca.policy.router import Routing, SegmentThresholds
 from roca.review import queue, repository
 from roca.review.feedback import feedback_problems
 from roca.storage.base import utcnow
 
 LEASE = timedelta(minutes=15)
+QA_RATE = 0.03  # share of automatic decisions audited blind (per segment; known, so labels weigh 1/pi)
+QA_NEAR_THRESHOLD = 0.02  # just above the threshold errors are likeliest: audit twice as often there
+
+
+def qa_probability(
+    risk_probability: float, segment: SegmentThresholds | None, base_rate: float = QA_RATE
+) -> float:
+    """The known audit probability pi of one automatic decision (stratified near the threshold)."""
+    if segment is None:
+        return base_rate
+    near = [
+        t
+        for t in (segment.auto_act, segment.auto_clear)
+        if t is not None and abs(risk_probability - t) <= QA_NEAR_THRESHOLD
+    ]
+    return min(1.0, base_rate * (2.0 if near else 1.0))
+
+
+def sampled_for_qa(case_id: int, pi: float) -> bool:
+    """Bernoulli(pi), seeded by the case so the draw can be re-derived when auditing the audit."""
+    return random.Random(f"qa:{case_id}:{pi}").random() < pi
+
+
+def record_automatic_decision(
+    session: Session, case: Case, scoring: CaseScoring, routing: Routing, segment: SegmentThresholds | None
+) -> Decision:
+    """ROCA's own decision, and with probability pi a blind QA audit of it."""
+    made = Decision(
+        case_id=case.id, decision=routing.decision, automatic=True, actor="roca",
+        risk_probability=scoring.risk_probability, model_version=scoring.model_version,
+        rules_version=scoring.rules_version, policy_version=segment.policy_version if segment else None,
+        roca_recommendation=scoring.decision, agrees_with_roca=True,
+    )  # fmt: skip
+    session.add(made)
+    pi = qa_probability(scoring.risk_probability, segment)
+    if sampled_for_qa(case.id, pi):
+        _move(case, CaseStatus.QA_PENDING)
+        open_task(session, case, scoring, kind="qa", qa_probability=pi)
+    session.flush()
+    record(session, actor="roca", action="case.auto_decided", entity_type="case", entity_id=case.id,
+           payload={"decision": routing.decision, "reason": routing.reason_en, "qa_probability": pi,
+                    "qa_sampled": case.status == CaseStatus.QA_PENDING.value})  # fmt: skip
+    return made
 
 
 def open_task(
@@ -89,7 +134,7 @@ def decide(
             "not a decision for this case type", [FieldError("decision", f"one of {known}")]
         )
     scoring = _latest_scoring(session, case.id)
-    recommended = scoring.decision if scoring is not None else None
+    recommended = _roca_answer(session, case.id, scoring, task.kind)
     disagrees = recommended is not None and recommended != decision
     problems = feedback_problems(disagrees, root_cause, annotation)
     if problems:
@@ -105,8 +150,7 @@ def decide(
     )  # fmt: skip
     session.add(made)
     task.status, task.completed_at = "done", utcnow()
-    if task.kind == "review":
-        _move(case, CaseStatus.DECIDED)
+    _move(case, CaseStatus.DECIDED if task.kind == "review" else CaseStatus.QA_DONE)
     session.flush()
     record(session, actor=who.username, action="case.decided", entity_type="case", entity_id=case.id,
            payload={"decision": decision, "task_id": task.id, "agrees_with_roca": made.agrees_with_roca,
@@ -135,6 +179,19 @@ def _owned_task(session: Session, task_id: int, who: Principal) -> ReviewTask:
     if task.lease_expires_at is not None and task.lease_expires_at < utcnow():
         raise Conflict("your claim on this task expired; claim the next task again", task_id=task_id)
     return task
+
+
+def _roca_answer(session: Session, case_id: int, scoring: CaseScoring | None, kind: str) -> str | None:
+    """What ROCA said: its recommendation for a review, its automatic decision for a QA audit."""
+    if kind == "qa":
+        query = select(Decision.decision).where(Decision.case_id == case_id, Decision.automatic.is_(True))
+        return session.scalar(query.order_by(Decision.id.desc()).limit(1))
+    return scoring.decision if scoring is not None else None
+
+
+def latest_decision(session: Session, case_id: int) -> Decision | None:
+    query = select(Decision).where(Decision.case_id == case_id).order_by(Decision.id.desc()).limit(1)
+    return session.scalar(query)
 
 
 def _latest_scoring(session: Session, case_id: int) -> CaseScoring | None:

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response, status
 from roca.agent.service import latest_scoring
 from roca.api.deps import SessionDep, get_settings_dep, require
 from roca.api.openapi import body_ref
-from roca.auth.roles import Permission
+from roca.auth.roles import Permission, has_permission
 from roca.auth.schemas import Principal
 from roca.cases import service
 from roca.cases.prepare import submission
@@ -28,6 +28,8 @@ from roca.cases.schemas import (
 from roca.cases.validation import decode_json
 from roca.config import Settings
 from roca.errors import Conflict, FieldError, PayloadTooLarge, ValidationFailed
+from roca.review.schemas import DecisionOut
+from roca.review.service import latest_decision
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 Ingester = Annotated[Principal, Depends(require(Permission.CASES_INGEST))]
@@ -99,11 +101,18 @@ def submit_batch(
 
 
 @router.get("/{case_id}", response_model=CaseOut, summary="One case with its timeline")
-def read_case(case_id: int, session: SessionDep, _who: Reader) -> CaseOut:
-    out = service.case_out(session, service.get_case(session, case_id))
+def read_case(case_id: int, session: SessionDep, who: Reader) -> CaseOut:
+    case = service.get_case(session, case_id)
+    out = service.case_out(session, case)
+    # While a blind QA audit is open, ROCA's answer is hidden from everyone but leads and engineers.
+    if case.status == "qa_pending" and not has_permission(who.role, Permission.DASHBOARD_READ):
+        return out
     scoring = latest_scoring(session, case_id)
     if scoring is not None:
         out.recommendation = RecommendationOut.model_validate(scoring, from_attributes=True)
+    made = latest_decision(session, case_id)
+    if made is not None:
+        out.decision = DecisionOut.model_validate(made, from_attributes=True).model_dump(mode="json")
     return out
 
 

@@ -1,0 +1,1 @@
+"""Tests of the automation-boundary maths: thresholds and the drift monitor."""
