@@ -32,6 +32,15 @@ class Settings(BaseSettings):
         default=True, description="score arriving cases in a thread of `roca serve` (off when workers do it)"
     )
     scoring_interval_seconds: float = Field(default=1.0, gt=0)
+    policy_auto_approve: bool = Field(
+        default=False,
+        description="approve new policy versions without a second person (simulations, small teams)",
+    )
+    automation_alpha: float = Field(
+        default=0.01, gt=0, lt=0.5, description="target error among auto-decisions"
+    )
+    automation_delta: float = Field(default=0.05, gt=0, lt=0.5, description="1 - confidence of the guarantee")
+    automation_min_labelled: int = Field(default=100, ge=1)
     watchlist_path: Path | None = Field(default=None, description="an OpenSanctions targets.simple.csv")
 
     # -- optional LLM narrator: off unless llm_base_url is set (an OpenAI-compatible endpoint) --------

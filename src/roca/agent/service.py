@@ -23,6 +23,7 @@ from roca.cases.status import CaseStatus, ensure_transition
 from roca.config import Settings
 from roca.models import Case, CaseScoring
 from roca.policy.router import Routing, SegmentThresholds, route
+from roca.policy.service import thresholds_in_force
 from roca.signals.base import Signal
 from roca.signals.context import NameScreen
 from roca.signals.service import case_model, signal_input
@@ -47,8 +48,8 @@ class Scorer:
     ) -> None:
         self.guardrails = guardrails or Guardrails.load()
         self.screen = screen
-        # Certified thresholds per case type (from the policy version in force); none = no automation.
-        self.thresholds = dict(thresholds or {})
+        # Certified thresholds per case type; None = read the policy version in force at each batch.
+        self.thresholds = dict(thresholds) if thresholds is not None else None
         # Optional prose from an LLM provider; it falls back to the deterministic narrative itself.
         self.narrator = narrator
 
@@ -64,10 +65,11 @@ class Scorer:
         for case in cases:
             by_type[case.case_type].append(case)
         stored: list[CaseScoring] = []
+        thresholds = self.thresholds if self.thresholds is not None else thresholds_in_force(session)
         for case_type, group in by_type.items():
             pipeline = self.pipeline(session, case_type)  # type: ignore[arg-type]
             inputs = [signal_input(session, case_model(case), self.screen) for case in group]
-            segment = self.thresholds.get(case_type)
+            segment = thresholds.get(case_type)
             for case, scored in zip(group, pipeline.recommend(inputs), strict=True):
                 stored.append(_store(session, case, self._narrated(scored), segment))
         session.flush()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from roca.cli import audit, db, demo, ingest, model, serve, signals, simulate, users
+from roca.cli import audit, db, demo, ingest, model, policy, serve, signals, simulate, users
 
 app = typer.Typer(
     name="roca",
@@ -17,6 +17,7 @@ app.add_typer(users.user_app, name="user")
 app.add_typer(users.token_app, name="token")
 app.add_typer(audit.app, name="audit")
 app.add_typer(model.app, name="model")
+app.add_typer(policy.app, name="policy")
 app.add_typer(simulate.app, name="simulate")
 app.command("init")(db.init)
 app.command("ingest")(ingest.ingest)

@@ -3,6 +3,7 @@
 from roca.models.agent import CaseScoring, ModelVersion
 from roca.models.audit import AuditRecord
 from roca.models.cases import AccountEvent, AccountIdentifier, Case
+from roca.models.policy import PolicyVersion
 from roca.models.review import Decision, ReviewTask
 from roca.models.users import ApiToken, User
 
@@ -15,6 +16,7 @@ __all__ = [
     "CaseScoring",
     "Decision",
     "ModelVersion",
+    "PolicyVersion",
     "ReviewTask",
     "User",
 ]

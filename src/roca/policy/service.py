@@ -1,0 +1,129 @@
+"""Policy versions: recompute the automation boundary from labelled cases, approve (four-eyes),
+and read the thresholds in force.  Functions flush, never commit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from roca.agent.decisions import DECISIONS, RISKY_DECISION
+from roca.audit.writer import record
+from roca.auth.roles import Permission, has_permission
+from roca.auth.schemas import Principal
+from roca.config import Settings
+from roca.errors import Conflict, Forbidden, NotFound
+from roca.models import Case, Decision, PolicyVersion, ReviewTask
+from roca.policy.router import SegmentThresholds
+from roca.policy.thresholds import choose_segment_thresholds
+from roca.review.service import QA_RATE
+from roca.storage.base import utcnow
+
+
+def active(session: Session) -> PolicyVersion | None:
+    return session.scalar(select(PolicyVersion).where(PolicyVersion.status == "active"))
+
+
+def thresholds_in_force(session: Session) -> dict[str, SegmentThresholds]:
+    policy = active(session)
+    if policy is None:
+        return {}
+    return {
+        case_type: SegmentThresholds(
+            auto_act=segment.get("auto_act"),
+            auto_clear=segment.get("auto_clear"),
+            policy_version=policy.version,
+            shadow=bool(segment.get("shadow")),
+        )
+        for case_type, segment in policy.segments.items()
+    }
+
+
+def labelled_cases(session: Session, case_type: str) -> tuple[list[float], list[bool], list[float]]:
+    """People's decisions with ROCA's probability at the time: reviews weigh 1, blind audits 1/pi."""
+    query = (
+        select(Decision.risk_probability, Decision.decision, ReviewTask.kind, ReviewTask.qa_probability)
+        .join(Case, Case.id == Decision.case_id)
+        .join(ReviewTask, ReviewTask.id == Decision.task_id)
+        .where(
+            Case.case_type == case_type, Decision.automatic.is_(False), Decision.risk_probability.is_not(None)
+        )
+        .order_by(Decision.id)
+    )
+    probabilities, risky, weights = [], [], []
+    for probability, decision, kind, pi in session.execute(query):
+        probabilities.append(float(probability or 0.0))
+        risky.append(decision == RISKY_DECISION[case_type])  # type: ignore[index]
+        weights.append(1.0 / pi if kind == "qa" and pi else 1.0)
+    return probabilities, risky, weights
+
+
+def recompute(session: Session, actor: str, settings: Settings) -> PolicyVersion:
+    """A proposed version: each segment's thresholds certified by Learn-then-Test on today's labels."""
+    in_force = thresholds_in_force(session)
+    segments: dict[str, Any] = {}
+    for case_type in DECISIONS:
+        probabilities, risky, weights = labelled_cases(session, case_type)
+        deployed = in_force.get(case_type)
+        choice = choose_segment_thresholds(
+            probabilities, risky, weights,
+            alpha=settings.automation_alpha, delta=settings.automation_delta, segments=len(DECISIONS),
+            deployed_auto_act=deployed.auto_act if deployed else None,
+            deployed_auto_clear=deployed.auto_clear if deployed else None,
+            min_labelled=settings.automation_min_labelled,
+        )  # fmt: skip
+        segments[case_type] = {
+            "auto_act": choice.auto_act_threshold,
+            "auto_clear": choice.auto_clear_threshold,
+            "alpha": settings.automation_alpha,
+            "delta": settings.automation_delta,
+            "qa_rate": QA_RATE,
+            "shadow": False,
+            "labelled": len(probabilities),
+            "justification": choice.to_record(),
+        }
+    count = session.scalar(select(func.count()).select_from(PolicyVersion)) or 0
+    policy = PolicyVersion(
+        version=f"v{count + 1}", status="proposed", segments=segments, proposed_by=actor, notes=""
+    )
+    session.add(policy)
+    session.flush()
+    summary = {t: (s["auto_clear"], s["auto_act"], s["labelled"]) for t, s in segments.items()}
+    record(session, actor=actor, action="policy.proposed", entity_type="policy", entity_id=policy.version,
+           payload={"segments": summary})  # fmt: skip
+    return policy
+
+
+def approve(session: Session, version: str, who: Principal | None, settings: Settings) -> PolicyVersion:
+    """Activate a proposed version.  A risk lead other than the proposer approves; with automatic
+    approval on (``who`` None), ROCA approves and the audit log says so."""
+    policy = session.scalar(select(PolicyVersion).where(PolicyVersion.version == version))
+    if policy is None:
+        raise NotFound(f"no policy version {version!r}", version=version)
+    if policy.status != "proposed":
+        raise Conflict(f"policy {version} is {policy.status}, not proposed", version=version)
+    approver = _approver(policy, who, settings)
+    previous = active(session)
+    if previous is not None:
+        previous.status = "superseded"
+    policy.status, policy.approved_by, policy.approved_at = "active", approver, utcnow()
+    session.flush()
+    replaced = previous.version if previous else None
+    record(session, actor=approver, action="policy.approved", entity_type="policy", entity_id=version,
+           payload={"replaced": replaced, "automatic": who is None})  # fmt: skip
+    return policy
+
+
+def _approver(policy: PolicyVersion, who: Principal | None, settings: Settings) -> str:
+    if who is None:
+        if not settings.policy_auto_approve:
+            raise Forbidden("automatic approval is off: a risk lead must approve (ROCA_POLICY_AUTO_APPROVE)")
+        return "roca:auto-approval"
+    if not has_permission(who.role, Permission.POLICY_APPROVE):
+        raise Forbidden(
+            f"role {who.role.value} may not approve policies", permission=Permission.POLICY_APPROVE.value
+        )
+    if who.username == policy.proposed_by:
+        raise Forbidden("four-eyes: the proposer may not approve their own policy")
+    return who.username
