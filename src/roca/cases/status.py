@@ -26,8 +26,9 @@ TRANSITIONS: dict[CaseStatus, frozenset[CaseStatus]] = {
     S.QUEUED: frozenset({S.IN_REVIEW}),
     S.IN_REVIEW: frozenset({S.DECIDED, S.QUEUED}),
     S.DECIDED: frozenset({S.AWAITING_SECOND_APPROVAL}),
-    S.AWAITING_SECOND_APPROVAL: frozenset({S.DECIDED}),
-    S.AUTO_DECIDED: frozenset({S.QA_PENDING}),
+    # Approved -> decided; refused -> back to the queue for another look.
+    S.AWAITING_SECOND_APPROVAL: frozenset({S.DECIDED, S.QUEUED}),
+    S.AUTO_DECIDED: frozenset({S.QA_PENDING, S.AWAITING_SECOND_APPROVAL}),
     S.QA_PENDING: frozenset({S.QA_DONE}),
     S.QA_DONE: frozenset(),
 }

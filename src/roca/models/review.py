@@ -55,3 +55,7 @@ class Decision(Base):
     annotation: Mapped[str | None] = mapped_column(Text)
     signal_marks: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Four-eyes: a high-impact action waits for a second person before it takes effect.
+    status: Mapped[str] = mapped_column(String(32), default="final", server_default="final")
+    second_approver: Mapped[str | None] = mapped_column(String(128))
+    second_approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -52,6 +52,8 @@ class DecisionOut(BaseModel):
     root_cause: str | None
     annotation: str | None
     created_at: datetime
+    status: str = "final"
+    second_approver: str | None = None
 
 
 class ReviewTaskOut(BaseModel):

@@ -55,7 +55,10 @@ def record_automatic_decision(
     )  # fmt: skip
     session.add(made)
     pi = qa_probability(scoring.risk_probability, segment)
-    if sampled_for_qa(case.id, pi):
+    if routing.needs_second_approval:
+        made.status = "awaiting_second_approval"
+        _move(case, CaseStatus.AWAITING_SECOND_APPROVAL)
+    elif sampled_for_qa(case.id, pi):
         _move(case, CaseStatus.QA_PENDING)
         open_task(session, case, scoring, kind="qa", qa_probability=pi)
     session.flush()
@@ -151,6 +154,9 @@ def decide(
     session.add(made)
     task.status, task.completed_at = "done", utcnow()
     _move(case, CaseStatus.DECIDED if task.kind == "review" else CaseStatus.QA_DONE)
+    if task.kind == "review" and _needs_four_eyes(scoring, decision):
+        made.status = "awaiting_second_approval"
+        _move(case, CaseStatus.AWAITING_SECOND_APPROVAL)
     session.flush()
     record(session, actor=who.username, action="case.decided", entity_type="case", entity_id=case.id,
            payload={"decision": decision, "task_id": task.id, "agrees_with_roca": made.agrees_with_roca,
@@ -187,6 +193,11 @@ def _roca_answer(session: Session, case_id: int, scoring: CaseScoring | None, ki
         query = select(Decision.decision).where(Decision.case_id == case_id, Decision.automatic.is_(True))
         return session.scalar(query.order_by(Decision.id.desc()).limit(1))
     return scoring.decision if scoring is not None else None
+
+
+def _needs_four_eyes(scoring: CaseScoring | None, decision: str) -> bool:
+    hits = scoring.guardrails if scoring is not None else []
+    return any(hit["effect"] == "four_eyes" and decision in hit["decisions"] for hit in hits)
 
 
 def latest_decision(session: Session, case_id: int) -> Decision | None:
