@@ -93,3 +93,53 @@ def test_automatic_approval_is_a_setting_and_is_audited(
     with session_factory() as session:
         approved = session.scalar(select(AuditRecord).where(AuditRecord.action == "policy.approved"))
         assert approved is not None and approved.payload["automatic"] is True
+
+
+def test_audited_errors_contract_the_segment_at_once(
+    settings: Settings, session_factory: sessionmaker[Session]
+) -> None:
+    from roca.review import service as review
+
+    _labelled_history(session_factory)
+    auto = settings.model_copy(update={"policy_auto_approve": True})
+    with session_scope(session_factory) as session:
+        version = policy.recompute(session, "roca", auto).version
+        policy.approve(session, version, None, auto)
+    qa = _person(session_factory, "qa-a", Role.QA)
+    with session_scope(session_factory) as session:
+        cases.ingest(
+            session, [submission(ato_case(f"d-{i}", account_id=f"d-{i}", events=1)) for i in range(60)], "t"
+        )
+        for case in session.scalars(select(Case).where(Case.external_id.like("d-%"))):
+            case.status = "qa_pending"
+            session.add(
+                Decision(
+                    case_id=case.id,
+                    decision="confirm_ato",
+                    automatic=True,
+                    actor="roca",
+                    risk_probability=0.99,
+                )
+            )
+            review.open_task(session, case, None, kind="qa", qa_probability=0.03)
+    contracted_after = None
+    for audit in range(60):  # a novel pattern: ROCA's automatic confirmations are now mostly wrong
+        with session_scope(session_factory) as session:
+            task = review.claim_next(session, qa, kind="qa")
+            assert task is not None
+            review.decide(
+                session, task.id, qa, "not_ato", root_cause="novel_pattern", annotation="New pattern."
+            )
+            if policy.thresholds_in_force(session)["ato"].auto_act is None:
+                contracted_after = audit + 1
+                break
+    assert contracted_after is not None and contracted_after <= 10
+    with session_factory() as session:
+        in_force = policy.active(session)
+        assert in_force is not None and in_force.segments["ato"]["contracted"]["reason"].startswith(
+            f"{contracted_after} errors"
+        )
+        assert in_force.segments["ato"]["qa_rate"] == 0.06
+        assert (
+            session.scalar(select(AuditRecord).where(AuditRecord.action == "policy.contracted")) is not None
+        )

@@ -21,6 +21,7 @@ class SegmentThresholds:
     auto_clear: float | None = None
     policy_version: str = ""
     shadow: bool = False  # ROCA scores, people decide everything
+    qa_rate: float | None = None  # the segment's blind-audit probability (None: the default)
 
 
 @dataclass(frozen=True, slots=True)

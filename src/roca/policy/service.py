@@ -35,6 +35,7 @@ def thresholds_in_force(session: Session) -> dict[str, SegmentThresholds]:
             auto_clear=segment.get("auto_clear"),
             policy_version=policy.version,
             shadow=bool(segment.get("shadow")),
+            qa_rate=segment.get("qa_rate"),
         )
         for case_type, segment in policy.segments.items()
     }

@@ -158,6 +158,10 @@ def decide(
         made.status = "awaiting_second_approval"
         _move(case, CaseStatus.AWAITING_SECOND_APPROVAL)
     session.flush()
+    if task.kind == "qa":
+        from roca.policy.drift import check_drift  # the policy layer sits above review
+
+        check_drift(session, case.case_type)
     record(session, actor=who.username, action="case.decided", entity_type="case", entity_id=case.id,
            payload={"decision": decision, "task_id": task.id, "agrees_with_roca": made.agrees_with_roca,
                     "root_cause": root_cause})  # fmt: skip
