@@ -49,6 +49,13 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr | None = None
     llm_timeout_seconds: float = Field(default=8.0, gt=0)
 
+    # -- action outbox: decisions leave through a signed webhook or NATS JetStream (both optional) -----
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    outbox_max_attempts: int = 8
+    outbox_backoff_seconds: float = 1.0
+    nats_url: str | None = None
+
     @property
     def dev_mode(self) -> bool:
         return self.env in ("dev", "test")

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from roca.agent.service import Scorer
 from roca.agent.worker import score_until_idle
 from roca.auth.roles import Role
+from roca.models import ActionOutbox
 from tests.conftest import SHARED, TokenFor
 
 
@@ -33,6 +35,8 @@ def test_a_vip_freeze_waits_for_a_second_person(
     case = client.get(f"/api/v1/cases/{task['case_id']}", headers=senior).json()
     assert case["status"] == "awaiting_second_approval"
 
+    with session_factory() as session:  # nothing goes out before the second approval
+        assert session.scalar(select(func.count()).select_from(ActionOutbox)) == 0
     waiting = client.get("/api/v1/approvals", headers=auth_headers(Role.RISK_LEAD)).json()
     assert [d["id"] for d in waiting] == [made.json()["id"]]
     same_person = client.post(
@@ -50,6 +54,9 @@ def test_a_vip_freeze_waits_for_a_second_person(
     assert approved.status_code == 200 and approved.json()["status"] == "final"
     assert approved.json()["second_approver"] == "risk_lead-user"
     assert client.get(f"/api/v1/cases/{task['case_id']}", headers=senior).json()["status"] == "decided"
+    with session_factory() as session:
+        queued = list(session.scalars(select(ActionOutbox)))
+        assert [(a.action, a.status) for a in queued] == [("ato.confirm_ato", "pending")]
 
 
 def test_a_refused_action_goes_back_to_the_queue(

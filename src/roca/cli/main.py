@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from roca.cli import audit, db, demo, ingest, model, policy, serve, signals, simulate, users
+from roca.cli import audit, db, demo, ingest, model, outbox, policy, serve, signals, simulate, users
 
 app = typer.Typer(
     name="roca",
@@ -19,6 +19,7 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(model.app, name="model")
 app.add_typer(policy.app, name="policy")
 app.add_typer(simulate.app, name="simulate")
+app.add_typer(outbox.app, name="outbox")
 app.command("init")(db.init)
 app.command("ingest")(ingest.ingest)
 app.command("serve")(serve.serve)

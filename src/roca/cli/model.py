@@ -159,16 +159,29 @@ def score(limit: Annotated[int, typer.Option(help="cases per committed batch")] 
 
 
 def worker(interval: Annotated[float, typer.Option(help="seconds between polls")] = 1.0) -> None:
-    """Score cases as they arrive, until interrupted (run several on PostgreSQL to scale out)."""
+    """Score cases as they arrive and dispatch decided actions, until interrupted (run several on
+    PostgreSQL to scale out)."""
+    import threading
+
+    from roca.actions.dispatch import run_dispatch_loop
     from roca.agent.service import scorer_for
     from roca.agent.worker import ScoringLoop
 
+    stop = threading.Event()
+    dispatcher = threading.Thread(
+        target=run_dispatch_loop,
+        args=(session_factory(), settings(), stop),
+        name="roca-dispatch",
+        daemon=True,
+    )
+    dispatcher.start()
     loop = ScoringLoop(session_factory(), scorer_for(settings()), interval)
-    console.print("scoring cases as they arrive; Ctrl-C stops")
+    console.print("scoring cases and dispatching actions; Ctrl-C stops")
     try:
         loop.run()
     except KeyboardInterrupt:
         loop.stop()
+        stop.set()
 
 
 def _fmt(value: object) -> str:

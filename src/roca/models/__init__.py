@@ -1,5 +1,6 @@
 """Every ORM table of ROCA.  Domains import their tables from here; nothing here imports a domain."""
 
+from roca.models.actions import ActionOutbox
 from roca.models.agent import CaseScoring, ModelVersion
 from roca.models.audit import AuditRecord
 from roca.models.cases import AccountEvent, AccountIdentifier, Case
@@ -10,6 +11,7 @@ from roca.models.users import ApiToken, User
 __all__ = [
     "AccountEvent",
     "AccountIdentifier",
+    "ActionOutbox",
     "ApiToken",
     "AuditRecord",
     "Case",

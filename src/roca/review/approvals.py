@@ -42,7 +42,11 @@ def settle(session: Session, decision_id: int, who: Principal, approve: bool, no
     ensure_transition(CaseStatus(case.status), target)
     case.status = target.value
     session.flush()
-    if not approve:
+    if approve:
+        from roca.actions import outbox
+
+        outbox.enqueue(session, made, case)  # only now may the high-impact action go out
+    else:
         from roca.review.service import open_task
 
         open_task(session, case, None)

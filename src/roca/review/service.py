@@ -8,6 +8,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from roca.actions import outbox
 from roca.agent.decisions import DECISIONS
 from roca.audit.writer import record
 from roca.auth.schemas import Principal
@@ -62,6 +63,7 @@ def record_automatic_decision(
         _move(case, CaseStatus.QA_PENDING)
         open_task(session, case, scoring, kind="qa", qa_probability=pi)
     session.flush()
+    outbox.enqueue(session, made, case)  # does nothing until the decision is final
     record(session, actor="roca", action="case.auto_decided", entity_type="case", entity_id=case.id,
            payload={"decision": routing.decision, "reason": routing.reason_en, "qa_probability": pi,
                     "qa_sampled": case.status == CaseStatus.QA_PENDING.value})  # fmt: skip
@@ -158,6 +160,8 @@ def decide(
         made.status = "awaiting_second_approval"
         _move(case, CaseStatus.AWAITING_SECOND_APPROVAL)
     session.flush()
+    if task.kind == "review":  # a QA audit is a label; the automatic decision already acted
+        outbox.enqueue(session, made, case)
     if task.kind == "qa":
         from roca.policy.drift import check_drift  # the policy layer sits above review
 

@@ -1,0 +1,1 @@
+"""Downstream actions of decisions: the outbox, its dispatcher (webhook, NATS) and webhook signing."""
