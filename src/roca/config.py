@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     )
     automation_delta: float = Field(default=0.05, gt=0, lt=0.5, description="1 - confidence of the guarantee")
     automation_min_labelled: int = Field(default=100, ge=1)
+    route_chinese_to_readers: bool = Field(
+        default=False, description="Chinese-language cases go only to reviewers whose language is zh"
+    )
     watchlist_path: Path | None = Field(default=None, description="an OpenSanctions targets.simple.csv")
 
     # -- optional LLM narrator: off unless llm_base_url is set (an OpenAI-compatible endpoint) --------

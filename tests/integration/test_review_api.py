@@ -114,3 +114,74 @@ def test_qa_audits_never_show_rocas_answer(
         done = session.scalar(select(ReviewTask).where(ReviewTask.id == task["task_id"]))
         assert done is not None and done.status == "done"
         assert session.get(Case, case_id).status == "qa_done"  # type: ignore[union-attr]
+
+
+def test_shadow_mode_hides_rocas_answer_from_reviewers(
+    client: TestClient, auth_headers: TokenFor, session_factory: sessionmaker[Session]
+) -> None:
+    from roca.policy.service import set_shadow
+
+    with session_scope(session_factory) as session:
+        set_shadow(session, "ato", True, "lead")
+    _ingest_and_score(client, auth_headers(Role.ADMIN), session_factory, Scorer())
+    task = client.get("/api/v1/review/next", headers=auth_headers(Role.REVIEWER)).json()
+    assert task["kind"] == "shadow" and task["recommendation"] is None and task["signals"]
+    decided = client.post(
+        f"/api/v1/review/{task['task_id']}/decision",
+        json={"decision": "confirm_ato"},
+        headers=auth_headers(Role.REVIEWER),
+    )
+    assert decided.status_code == 200
+    shown = client.get(f"/api/v1/cases/{task['case_id']}", headers=auth_headers(Role.REVIEWER)).json()
+    assert shown["status"] == "decided"
+
+
+def test_chinese_cases_go_to_chinese_readers_and_leads_reassign(
+    client: TestClient, auth_headers: TokenFor, session_factory: sessionmaker[Session]
+) -> None:
+    client.app.state.settings.route_chinese_to_readers = True
+    zh_case = json.loads(json.dumps(TRAVEL))
+    zh_case["external_id"], zh_case["subject"]["language"] = "zh-1", "zh"
+    assert (
+        client.post(
+            "/api/v1/cases/batch", json=[SIM_SWAP, zh_case], headers=auth_headers(Role.ADMIN)
+        ).status_code
+        == 200
+    )
+    score_until_idle(session_factory, Scorer())
+    admin = auth_headers(Role.ADMIN)
+    client.post(
+        "/api/v1/users",
+        json={"username": "mei", "password": "pa55word!", "role": "reviewer", "language": "zh"},
+        headers=admin,
+    )
+    mei_token = client.post("/api/v1/tokens", json={"name": "t"}, headers=_login(client, "mei")).json()[
+        "token"
+    ]
+    mei = {"Authorization": f"Bearer {mei_token}"}
+    english = auth_headers(Role.REVIEWER)
+    first_en = client.get("/api/v1/review/next", headers=english).json()
+    assert first_en["case"]["external_id"] == "alrt-20261102-000917"
+    assert client.get("/api/v1/review/next", headers=english).status_code == 204  # the zh case is not theirs
+    zh_task = client.get("/api/v1/review/next", headers=mei).json()
+    assert zh_task["case"]["external_id"] == "zh-1"
+    lead = auth_headers(Role.RISK_LEAD)
+    moved = client.post(
+        f"/api/v1/review/{first_en['task_id']}/reassign", json={"username": "mei"}, headers=lead
+    )
+    assert moved.status_code == 204
+    assert client.post(f"/api/v1/review/{first_en['task_id']}/release", headers=english).status_code == 403
+    assert (
+        client.post(
+            f"/api/v1/review/{first_en['task_id']}/reassign", json={"username": "mei"}, headers=english
+        ).status_code
+        == 403
+    )
+
+
+def _login(client: TestClient, username: str) -> dict[str, str]:
+    from roca.auth.service import create_token, get_user
+
+    with session_scope(client.app.state.session_factory) as session:
+        token = create_token(session, get_user(session, username), "login", "test").token
+    return {"Authorization": f"Bearer {token}"}

@@ -151,7 +151,7 @@ def _route(
 
     session.flush()
     if routing.route == "review":
-        open_task(session, case, row)
+        open_task(session, case, row, kind="shadow" if routing.shadow else "review")
     else:
         record_automatic_decision(session, case, row, routing, segment)
     record(

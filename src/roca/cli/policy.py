@@ -78,5 +78,15 @@ def approve(
         console.print(f"policy {policy.version} is active (approved by {policy.approved_by})")
 
 
+@app.command("shadow")
+def shadow(case_type: str) -> None:
+    """Put a segment in shadow mode: ROCA scores, people decide everything without seeing it."""
+    from roca.policy.service import set_shadow
+
+    with command_session() as session:
+        version = set_shadow(session, case_type, True, CLI_ACTOR)
+        console.print(f"{case_type} runs in shadow mode from policy {version.version}")
+
+
 def _t(value: object) -> str:
     return f"{value:.3f}" if isinstance(value, float) else "not certified"

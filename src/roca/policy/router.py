@@ -27,13 +27,18 @@ class SegmentThresholds:
 @dataclass(frozen=True, slots=True)
 class Routing:
     route: Route
+    # In shadow mode people decide without seeing ROCA's answer, so their labels are unbiased.
     decision: str | None  # the automatic decision, when route == "auto"
     needs_second_approval: bool
     reason_en: str
     reason_zh: str
+    shadow: bool = False
 
 
 def route(rec: Recommendation, risk_probability: float, thresholds: SegmentThresholds | None) -> Routing:
+    if thresholds is not None and thresholds.shadow:
+        return Routing("review", None, False, "review: the segment runs in shadow mode (blind)",
+                       "人工审核：该分段处于影子模式（盲审）", shadow=True)  # fmt: skip
     forced = [hit for hit in rec.guardrails if hit.effect == "force_review"]
     if forced:
         hit = forced[0]
@@ -42,8 +47,6 @@ def route(rec: Recommendation, risk_probability: float, thresholds: SegmentThres
     if thresholds is None or (thresholds.auto_act is None and thresholds.auto_clear is None):
         return _review("review: no certified automation policy for this segment yet",
                        "人工审核：该业务分段尚无经认证的自动化策略")  # fmt: skip
-    if thresholds.shadow:
-        return _review("review: the segment runs in shadow mode", "人工审核：该分段处于影子模式")
     candidate = _automatic_decision(rec, risk_probability, thresholds)
     if candidate is None:
         return _review(

@@ -128,3 +128,31 @@ def _approver(policy: PolicyVersion, who: Principal | None, settings: Settings) 
     if who.username == policy.proposed_by:
         raise Forbidden("four-eyes: the proposer may not approve their own policy")
     return who.username
+
+
+def set_shadow(session: Session, case_type: str, on: bool, actor: str) -> PolicyVersion:
+    """Shadow mode for one segment: ROCA scores, people decide everything without seeing it.  Taking
+    automation away needs no approval; giving it back goes through recompute and approval."""
+    current = active(session)
+    segments = {name: dict(values) for name, values in (current.segments if current else {}).items()}
+    segment = segments.setdefault(
+        case_type, {"auto_act": None, "auto_clear": None, "alpha": 0.01, "delta": 0.05}
+    )
+    segment["shadow"] = on
+    if on:
+        segment["auto_act"] = segment["auto_clear"] = None
+    elif current is not None:
+        raise Conflict("leaving shadow mode needs a recomputed, approved policy (roca policy recompute)")
+    if current is not None:
+        current.status = "superseded"
+    count = session.scalar(select(func.count()).select_from(PolicyVersion)) or 0
+    now = utcnow()
+    version = PolicyVersion(
+        version=f"v{count + 1}", status="active", segments=segments, proposed_by=actor, approved_by=actor,
+        approved_at=now, notes=f"{case_type} shadow mode {'on' if on else 'off'}",
+    )  # fmt: skip
+    session.add(version)
+    session.flush()
+    record(session, actor=actor, action="policy.shadow", entity_type="policy", entity_id=version.version,
+           payload={"segment": case_type, "shadow": on})  # fmt: skip
+    return version

@@ -11,13 +11,21 @@ from sqlalchemy.orm import Session
 from roca.models import ReviewTask
 from roca.storage.engine import is_postgres
 
+REVIEW_KINDS = {"review": ("review", "shadow"), "qa": ("qa",)}
+
 
 def claimable(
-    session: Session, kind: str, now: datetime, case_type: str | None, language: str | None
+    session: Session,
+    kind: str,
+    now: datetime,
+    case_type: str | None,
+    language: str | None,
+    exclude_language: str | None = None,
 ) -> int | None:
-    """The highest-priority open task (or one whose lease ran out), locked for this transaction."""
+    """The highest-priority open task (or one whose lease ran out), locked for this transaction.
+    Shadow-mode tasks are reviews too: they only hide ROCA's answer."""
     query = select(ReviewTask.id).where(
-        ReviewTask.kind == kind,
+        ReviewTask.kind.in_(REVIEW_KINDS[kind]),
         or_(
             ReviewTask.status == "open",
             and_(ReviewTask.status == "claimed", ReviewTask.lease_expires_at < now),
@@ -27,6 +35,8 @@ def claimable(
         query = query.where(ReviewTask.case_type == case_type)
     if language:
         query = query.where(ReviewTask.language == language)
+    if exclude_language:
+        query = query.where(or_(ReviewTask.language.is_(None), ReviewTask.language != exclude_language))
     query = query.order_by(ReviewTask.priority.desc(), ReviewTask.id).limit(1)
     if is_postgres(session):
         query = query.with_for_update(skip_locked=True)

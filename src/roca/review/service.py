@@ -102,10 +102,18 @@ def claim_next(
     kind: str = "review",
     language: str | None = None,
     lease: timedelta = LEASE,
+    chinese_to_readers: bool = False,
 ) -> ReviewTask | None:
-    """Claim the most urgent task for ``who``; None when the queue is empty."""
+    """Claim the most urgent task for ``who``; None when the queue is empty.  With
+    ``chinese_to_readers``, Chinese-language cases go to reviewers who read Chinese (their
+    language is zh) first, and never to the others."""
     now = utcnow()
-    task_id = repository.claimable(session, kind, now, case_type, language)
+    task_id = None
+    if chinese_to_readers and who.language == "zh" and language is None:
+        task_id = repository.claimable(session, kind, now, case_type, "zh")
+    if task_id is None:
+        excluded = "zh" if chinese_to_readers and who.language != "zh" else None
+        task_id = repository.claimable(session, kind, now, case_type, language, excluded)
     if task_id is None:
         return None
     repository.mark_claimed(session, task_id, who.user_id, now + lease)
@@ -113,7 +121,7 @@ def claim_next(
     assert task is not None
     case = session.get(Case, task.case_id)
     assert case is not None
-    if kind == "review" and case.status == CaseStatus.QUEUED.value:
+    if task.kind in ("review", "shadow") and case.status == CaseStatus.QUEUED.value:
         _move(case, CaseStatus.IN_REVIEW)
     lease_until = task.lease_expires_at.isoformat() if task.lease_expires_at else None
     record(session, actor=who.username, action="task.claimed", entity_type="review_task", entity_id=task_id,
@@ -155,12 +163,13 @@ def decide(
     )  # fmt: skip
     session.add(made)
     task.status, task.completed_at = "done", utcnow()
-    _move(case, CaseStatus.DECIDED if task.kind == "review" else CaseStatus.QA_DONE)
-    if task.kind == "review" and _needs_four_eyes(scoring, decision):
+    reviewed = task.kind in ("review", "shadow")
+    _move(case, CaseStatus.DECIDED if reviewed else CaseStatus.QA_DONE)
+    if reviewed and _needs_four_eyes(scoring, decision):
         made.status = "awaiting_second_approval"
         _move(case, CaseStatus.AWAITING_SECOND_APPROVAL)
     session.flush()
-    if task.kind == "review":  # a QA audit is a label; the automatic decision already acted
+    if reviewed:  # a QA audit is a label; the automatic decision already acted
         outbox.enqueue(session, made, case)
     if task.kind == "qa":
         from roca.policy.drift import check_drift  # the policy layer sits above review
@@ -170,6 +179,23 @@ def decide(
            payload={"decision": decision, "task_id": task.id, "agrees_with_roca": made.agrees_with_roca,
                     "root_cause": root_cause})  # fmt: skip
     return made
+
+
+def reassign(session: Session, task_id: int, to: Principal, by: Principal) -> ReviewTask:
+    """A lead hands a task to a named reviewer (with a fresh lease)."""
+    task = session.get(ReviewTask, task_id, with_for_update=True)
+    if task is None:
+        raise NotFound(f"no review task {task_id}", task_id=task_id)
+    if task.status == "done":
+        raise Conflict(f"task {task_id} is already decided", task_id=task_id)
+    task.status, task.claimed_by, task.lease_expires_at = "claimed", to.user_id, utcnow() + LEASE
+    case = session.get(Case, task.case_id)
+    if case is not None and case.status == CaseStatus.QUEUED.value:
+        _move(case, CaseStatus.IN_REVIEW)
+    session.flush()
+    record(session, actor=by.username, action="task.reassigned", entity_type="review_task", entity_id=task_id,
+           payload={"to": to.username})  # fmt: skip
+    return task
 
 
 def release(session: Session, task_id: int, who: Principal) -> ReviewTask:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
+from pydantic import BaseModel
 
 from roca.agent.service import latest_scoring
 from roca.api.deps import PrincipalDep, SessionDep
-from roca.auth.roles import Permission, has_permission
+from roca.auth.roles import Permission, Role, has_permission
 from roca.auth.schemas import Principal
+from roca.auth.service import get_user
 from roca.cases import service as cases
 from roca.errors import Forbidden
 from roca.models import ReviewTask
@@ -17,7 +19,7 @@ from roca.review import service
 from roca.review.schemas import DecisionIn, DecisionOut, ReviewTaskOut
 
 router = APIRouter(prefix="/review", tags=["review"])
-PERMISSION = {"review": Permission.REVIEW_WORK, "qa": Permission.QA_WORK}
+PERMISSION = {"review": Permission.REVIEW_WORK, "shadow": Permission.REVIEW_WORK, "qa": Permission.QA_WORK}
 
 
 def _allowed(who: Principal, kind: str) -> None:
@@ -32,13 +34,15 @@ def _allowed(who: Principal, kind: str) -> None:
     responses={204: {"description": "nothing to review"}},
 )
 def next_task(
+    request: Request,
     session: SessionDep,
     who: PrincipalDep,
     case_type: Annotated[str | None, Query()] = None,
     kind: Annotated[Literal["review", "qa"], Query()] = "review",
 ) -> ReviewTaskOut | Response:
     _allowed(who, kind)
-    task = service.claim_next(session, who, case_type=case_type, kind=kind)
+    chinese = request.app.state.settings.route_chinese_to_readers
+    task = service.claim_next(session, who, case_type=case_type, kind=kind, chinese_to_readers=chinese)
     if task is None:
         return Response(status_code=status.HTTP_204_NO_CONTENT)
     return task_view(session, task)
@@ -47,7 +51,7 @@ def next_task(
 def task_view(session: SessionDep, task: ReviewTask) -> ReviewTaskOut:
     case_out = cases.case_out(session, cases.get_case(session, task.case_id))
     scoring = latest_scoring(session, task.case_id)
-    blind = task.kind == "qa"
+    blind = task.kind in ("qa", "shadow")  # audits and shadow mode must not see ROCA's answer
     signals = [] if scoring is None else [dict(s) for s in scoring.signals]
     recommendation = None
     if scoring is not None and not blind:
@@ -90,3 +94,20 @@ def decide(task_id: int, body: DecisionIn, session: SessionDep, who: PrincipalDe
 @router.post("/{task_id}/release", status_code=status.HTTP_204_NO_CONTENT, summary="Give a task back")
 def release(task_id: int, session: SessionDep, who: PrincipalDep) -> None:
     service.release(session, task_id, who)
+
+
+class ReassignIn(BaseModel):
+    username: str
+
+
+@router.post(
+    "/{task_id}/reassign", status_code=status.HTTP_204_NO_CONTENT, summary="Hand a task to a reviewer"
+)
+def reassign(task_id: int, body: ReassignIn, session: SessionDep, who: PrincipalDep) -> None:
+    if not has_permission(who.role, Permission.APPROVALS_DECIDE):
+        raise Forbidden(
+            "only senior reviewers and leads reassign tasks", permission=Permission.APPROVALS_DECIDE.value
+        )
+    user = get_user(session, body.username)
+    target = Principal(user_id=user.id, username=user.username, role=Role(user.role), language=user.language)
+    service.reassign(session, task_id, target, who)
