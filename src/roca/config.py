@@ -41,6 +41,10 @@ class Settings(BaseSettings):
     )
     automation_delta: float = Field(default=0.05, gt=0, lt=0.5, description="1 - confidence of the guarantee")
     automation_min_labelled: int = Field(default=100, ge=1)
+    automation_segments: dict[str, dict[str, float]] = Field(
+        default_factory=dict,
+        description='per-segment alpha/delta, e.g. ROCA_AUTOMATION_SEGMENTS=\'{"kyb": {"alpha": 0.005}}\'',
+    )
     route_chinese_to_readers: bool = Field(
         default=False, description="Chinese-language cases go only to reviewers whose language is zh"
     )

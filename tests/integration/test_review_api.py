@@ -61,6 +61,12 @@ def test_reviewer_overturns_roca_with_chinese_feedback(
     shown = client.get(f"/api/v1/cases/{body['case_id']}", headers=reviewer).json()
     assert shown["status"] == "decided" and shown["decision"]["decision"] == "not_ato"
     assert shown["decision"]["automatic"] is False
+    listed = client.get(
+        "/api/v1/cases", params={"external_id": "alrt-20261102-000917"}, headers=reviewer
+    ).json()
+    assert (
+        listed["items"][0]["decision"]["decision"] == "not_ato" and listed["items"][0]["status"] == "decided"
+    )
 
 
 def test_release_and_permissions(

@@ -197,6 +197,9 @@ class CaseSummaryOut(BaseModel):
     received_at: datetime
     amount_at_risk_usd: float | None
     event_count: int
+    decision: dict[str, Any] | None = Field(
+        default=None, description="the latest decision, when there is one"
+    )
 
 
 class CasePage(BaseModel):

@@ -67,9 +67,12 @@ def recompute(session: Session, actor: str, settings: Settings) -> PolicyVersion
     for case_type in DECISIONS:
         probabilities, risky, weights = labelled_cases(session, case_type)
         deployed = in_force.get(case_type)
+        targets = settings.automation_segments.get(case_type, {})
+        alpha = float(targets.get("alpha", settings.automation_alpha))
+        delta = float(targets.get("delta", settings.automation_delta))
         choice = choose_segment_thresholds(
             probabilities, risky, weights,
-            alpha=settings.automation_alpha, delta=settings.automation_delta, segments=len(DECISIONS),
+            alpha=alpha, delta=delta, segments=len(DECISIONS),
             deployed_auto_act=deployed.auto_act if deployed else None,
             deployed_auto_clear=deployed.auto_clear if deployed else None,
             min_labelled=settings.automation_min_labelled,
@@ -77,8 +80,8 @@ def recompute(session: Session, actor: str, settings: Settings) -> PolicyVersion
         segments[case_type] = {
             "auto_act": choice.auto_act_threshold,
             "auto_clear": choice.auto_clear_threshold,
-            "alpha": settings.automation_alpha,
-            "delta": settings.automation_delta,
+            "alpha": alpha,
+            "delta": delta,
             "qa_rate": QA_RATE,
             "shadow": False,
             "labelled": len(probabilities),

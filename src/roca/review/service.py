@@ -234,6 +234,14 @@ def _needs_four_eyes(scoring: CaseScoring | None, decision: str) -> bool:
     return any(hit["effect"] == "four_eyes" and decision in hit["decisions"] for hit in hits)
 
 
+def latest_decisions(session: Session, case_ids: list[int]) -> dict[int, Decision]:
+    """The latest decision of each case, in one query."""
+    if not case_ids:
+        return {}
+    query = select(Decision).where(Decision.case_id.in_(case_ids)).order_by(Decision.case_id, Decision.id)
+    return {made.case_id: made for made in session.scalars(query)}
+
+
 def latest_decision(session: Session, case_id: int) -> Decision | None:
     query = select(Decision).where(Decision.case_id == case_id).order_by(Decision.id.desc()).limit(1)
     return session.scalar(query)

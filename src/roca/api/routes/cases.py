@@ -29,7 +29,7 @@ from roca.cases.validation import decode_json
 from roca.config import Settings
 from roca.errors import Conflict, FieldError, PayloadTooLarge, ValidationFailed
 from roca.review.schemas import DecisionOut
-from roca.review.service import latest_decision
+from roca.review.service import latest_decision, latest_decisions
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 Ingester = Annotated[Principal, Depends(require(Permission.CASES_INGEST))]
@@ -119,7 +119,7 @@ def read_case(case_id: int, session: SessionDep, who: Reader) -> CaseOut:
 @router.get("", response_model=CasePage, summary="Cases, newest first, with cursor pagination")
 def list_cases(
     session: SessionDep,
-    _who: Reader,
+    who: Reader,
     case_type: Annotated[CaseType | None, Query(description=f"one of {', '.join(CASE_TYPES)}")] = None,
     status_: Annotated[str | None, Query(alias="status")] = None,
     external_id: str | None = None,
@@ -130,7 +130,18 @@ def list_cases(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> CasePage:
     where = CaseFilter(case_type, status_, account_id, external_id, created_from, created_to)
-    return service.list_cases(session, where, cursor, limit)
+    page = service.list_cases(session, where, cursor, limit)
+    if has_permission(who.role, Permission.DASHBOARD_READ):
+        visible = list(page.items)
+    else:  # blind audits: no decision shown while a QA audit is open
+        visible = [item for item in page.items if item.status != "qa_pending"]
+    decided = latest_decisions(session, [item.id for item in visible])
+    for item in visible:
+        made = decided.get(item.id)
+        item.decision = (
+            DecisionOut.model_validate(made, from_attributes=True).model_dump(mode="json") if made else None
+        )
+    return page
 
 
 def _decode(body: bytes) -> Any:
