@@ -45,6 +45,9 @@ class Settings(BaseSettings):
         default_factory=dict,
         description='per-segment alpha/delta, e.g. ROCA_AUTOMATION_SEGMENTS=\'{"kyb": {"alpha": 0.005}}\'',
     )
+    review_sla_hours: dict[str, float] = Field(
+        default_factory=dict, description='hours to a decision per case type, e.g. {"ato": 1, "kyb": 48}'
+    )
     route_chinese_to_readers: bool = Field(
         default=False, description="Chinese-language cases go only to reviewers whose language is zh"
     )

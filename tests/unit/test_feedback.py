@@ -50,3 +50,14 @@ def test_qa_sampling_rate_is_honoured_and_heavier_near_the_threshold() -> None:
     assert abs(hits - n * pi) <= tolerance, (hits, n * pi)
     segment = SegmentThresholds(auto_act=0.95, auto_clear=0.02)
     assert qa_probability(0.96, segment) == 0.06 and qa_probability(0.999, segment) == 0.03
+
+
+def test_sla_hours_are_configurable_per_case_type() -> None:
+    from datetime import timedelta
+
+    from roca.review.queue import due_at
+
+    received = utcnow()
+    assert due_at("ato", received) - received == timedelta(hours=2)
+    assert due_at("ato", received, {"ato": 0.5}) - received == timedelta(minutes=30)
+    assert due_at("kyb", received, {"ato": 0.5}) - received == timedelta(hours=72)

@@ -45,6 +45,7 @@ class Scorer:
         screen: NameScreen | None = None,
         thresholds: Mapping[str, SegmentThresholds] | None = None,
         narrator: Narrator | None = None,
+        sla_hours: Mapping[str, float] | None = None,
     ) -> None:
         self.guardrails = guardrails or Guardrails.load()
         self.screen = screen
@@ -52,6 +53,7 @@ class Scorer:
         self.thresholds = dict(thresholds) if thresholds is not None else None
         # Optional prose from an LLM provider; it falls back to the deterministic narrative itself.
         self.narrator = narrator
+        self.sla_hours = dict(sla_hours or {})
 
     def pipeline(self, session: Session, case_type: CaseType) -> DecisionPipeline:
         champion = registry.champion(session, case_type)
@@ -71,7 +73,7 @@ class Scorer:
             inputs = [signal_input(session, case_model(case), self.screen) for case in group]
             segment = thresholds.get(case_type)
             for case, scored in zip(group, pipeline.recommend(inputs), strict=True):
-                stored.append(_store(session, case, self._narrated(scored), segment))
+                stored.append(_store(session, case, self._narrated(scored), segment, self.sla_hours))
         session.flush()
         return stored
 
@@ -98,7 +100,13 @@ def latest_scoring(session: Session, case_id: int) -> CaseScoring | None:
     return session.scalar(query)
 
 
-def _store(session: Session, case: Case, scored: Scored, segment: SegmentThresholds | None) -> CaseScoring:
+def _store(
+    session: Session,
+    case: Case,
+    scored: Scored,
+    segment: SegmentThresholds | None,
+    sla_hours: Mapping[str, float] | None = None,
+) -> CaseScoring:
     rec = scored.recommendation
     risk = rec.probabilities[RISKY_DECISION[rec.case_type]]
     row = CaseScoring(
@@ -121,7 +129,7 @@ def _store(session: Session, case: Case, scored: Scored, segment: SegmentThresho
     session.add(row)
     if case.status == CaseStatus.RECEIVED.value:  # first scoring: route it; a rescoring only records
         _move(case, CaseStatus.SCORED)
-        _route(session, case, row, route(rec, risk, segment), segment)
+        _route(session, case, row, route(rec, risk, segment), segment, sla_hours)
     record(
         session,
         actor=ACTOR,
@@ -141,7 +149,12 @@ def _store(session: Session, case: Case, scored: Scored, segment: SegmentThresho
 
 
 def _route(
-    session: Session, case: Case, row: CaseScoring, routing: Routing, segment: SegmentThresholds | None
+    session: Session,
+    case: Case,
+    row: CaseScoring,
+    routing: Routing,
+    segment: SegmentThresholds | None,
+    sla_hours: Mapping[str, float] | None = None,
 ) -> None:
     row.route, row.auto_decision = routing.route, routing.decision
     row.needs_second_approval = routing.needs_second_approval
@@ -151,7 +164,7 @@ def _route(
 
     session.flush()
     if routing.route == "review":
-        open_task(session, case, row, kind="shadow" if routing.shadow else "review")
+        open_task(session, case, row, kind="shadow" if routing.shadow else "review", sla_hours=sla_hours)
     else:
         record_automatic_decision(session, case, row, routing, segment)
     record(
@@ -186,4 +199,8 @@ def scorer_for(settings: Settings) -> Scorer:
     from roca.signals.screening import load_configured_watchlist
 
     narrator = LlmNarrator(settings) if settings.llm_base_url else None
-    return Scorer(screen=load_configured_watchlist(settings.watchlist_path), narrator=narrator)
+    return Scorer(
+        screen=load_configured_watchlist(settings.watchlist_path),
+        narrator=narrator,
+        sla_hours=settings.review_sla_hours,
+    )

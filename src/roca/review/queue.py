@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 # Hours to a decision by case type: account takeovers hold withdrawals, so they wait least.
@@ -9,8 +10,9 @@ SLA_HOURS: dict[str, float] = {"ato": 2.0, "fraud": 4.0, "kyc": 24.0, "kyb": 72.
 MIN_EXPOSURE_USD = 100.0  # cases without an amount still carry some loss
 
 
-def due_at(case_type: str, received_at: datetime) -> datetime:
-    return received_at + timedelta(hours=SLA_HOURS.get(case_type, 24.0))
+def due_at(case_type: str, received_at: datetime, sla_hours: Mapping[str, float] | None = None) -> datetime:
+    hours = {**SLA_HOURS, **(sla_hours or {})}.get(case_type, 24.0)
+    return received_at + timedelta(hours=hours)
 
 
 def priority(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -76,9 +77,10 @@ def open_task(
     scoring: CaseScoring | None,
     kind: str = "review",
     qa_probability: float | None = None,
+    sla_hours: Mapping[str, float] | None = None,
 ) -> ReviewTask:
     now = utcnow()
-    due = queue.due_at(case.case_type, case.received_at or now)
+    due = queue.due_at(case.case_type, case.received_at or now, sla_hours)
     risk = scoring.risk_probability if scoring is not None else 0.5
     task = ReviewTask(
         case_id=case.id,
