@@ -19,7 +19,8 @@ from roca.agent.rules import rule_scorer
 from roca.agent.types import Narrative, Recommendation
 from roca.audit.writer import record
 from roca.cases.schemas import CaseType
-from roca.cases.status import CaseStatus, ensure_transition
+from roca.cases.service import move_case
+from roca.cases.status import CaseStatus
 from roca.config import Settings
 from roca.models import Case, CaseScoring
 from roca.policy.router import Routing, SegmentThresholds, route
@@ -95,11 +96,6 @@ def pending_cases(session: Session, limit: int) -> list[Case]:
     return list(session.scalars(query))
 
 
-def latest_scoring(session: Session, case_id: int) -> CaseScoring | None:
-    query = select(CaseScoring).where(CaseScoring.case_id == case_id).order_by(CaseScoring.id.desc()).limit(1)
-    return session.scalar(query)
-
-
 def _store(
     session: Session,
     case: Case,
@@ -128,7 +124,7 @@ def _store(
     )
     session.add(row)
     if case.status == CaseStatus.RECEIVED.value:  # first scoring: route it; a rescoring only records
-        _move(case, CaseStatus.SCORED)
+        move_case(case, CaseStatus.SCORED)
         _route(session, case, row, route(rec, risk, segment), segment, sla_hours)
     record(
         session,
@@ -159,7 +155,7 @@ def _route(
     row.route, row.auto_decision = routing.route, routing.decision
     row.needs_second_approval = routing.needs_second_approval
     row.route_reason_en, row.route_reason_zh = routing.reason_en, routing.reason_zh
-    _move(case, CaseStatus.AUTO_DECIDED if routing.route == "auto" else CaseStatus.QUEUED)
+    move_case(case, CaseStatus.AUTO_DECIDED if routing.route == "auto" else CaseStatus.QUEUED)
     from roca.review.service import open_task, record_automatic_decision
 
     session.flush()
@@ -175,11 +171,6 @@ def _route(
         entity_id=case.id,
         payload={"route": routing.route, "decision": routing.decision, "reason": routing.reason_en},
     )
-
-
-def _move(case: Case, target: CaseStatus) -> None:
-    ensure_transition(CaseStatus(case.status), target)
-    case.status = target.value
 
 
 def _signal_row(signal: Any) -> dict[str, Any]:

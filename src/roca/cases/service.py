@@ -24,6 +24,7 @@ from roca.cases.schemas import (
     FieldErrorOut,
     IntakeResult,
 )
+from roca.cases.status import CaseStatus, ensure_transition
 from roca.errors import FieldError, NotFound, ValidationFailed
 from roca.models import Case
 
@@ -146,6 +147,12 @@ def case_out(session: Session, case: Case) -> CaseOut:
         event_count=case.event_count,
         case=document,
     )
+
+
+def move_case(case: Case, target: CaseStatus) -> None:
+    """Change a case's status along the lifecycle table; any other move is InvalidTransition."""
+    ensure_transition(CaseStatus(case.status), target)
+    case.status = target.value
 
 
 def get_case(session: Session, case_id: int) -> Case:

@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 from roca.audit.writer import record
 from roca.auth.roles import Permission, has_permission
 from roca.auth.schemas import Principal
-from roca.cases.status import CaseStatus, ensure_transition
+from roca.cases.service import move_case
+from roca.cases.status import CaseStatus
 from roca.errors import Conflict, Forbidden, NotFound
 from roca.models import Case, Decision
 from roca.storage.base import utcnow
@@ -38,9 +39,7 @@ def settle(session: Session, decision_id: int, who: Principal, approve: bool, no
     assert case is not None
     made.second_approver, made.second_approved_at = who.username, utcnow()
     made.status = "final" if approve else "rejected"
-    target = CaseStatus.DECIDED if approve else CaseStatus.QUEUED
-    ensure_transition(CaseStatus(case.status), target)
-    case.status = target.value
+    move_case(case, CaseStatus.DECIDED if approve else CaseStatus.QUEUED)
     session.flush()
     if approve:
         from roca.actions import outbox

@@ -11,9 +11,11 @@ from sqlalchemy.orm import Session
 
 from roca.actions import outbox
 from roca.agent.decisions import DECISIONS
+from roca.agent.repository import latest_scoring
 from roca.audit.writer import record
 from roca.auth.schemas import Principal
-from roca.cases.status import CaseStatus, ensure_transition
+from roca.cases.service import move_case
+from roca.cases.status import CaseStatus
 from roca.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from roca.models import Case, CaseScoring, Decision, ReviewTask
 from roca.policy.router import Routing, SegmentThresholds
@@ -59,9 +61,9 @@ def record_automatic_decision(
     pi = qa_probability(scoring.risk_probability, segment)
     if routing.needs_second_approval:
         made.status = "awaiting_second_approval"
-        _move(case, CaseStatus.AWAITING_SECOND_APPROVAL)
+        move_case(case, CaseStatus.AWAITING_SECOND_APPROVAL)
     elif sampled_for_qa(case.id, pi):
-        _move(case, CaseStatus.QA_PENDING)
+        move_case(case, CaseStatus.QA_PENDING)
         open_task(session, case, scoring, kind="qa", qa_probability=pi)
     session.flush()
     outbox.enqueue(session, made, case)  # does nothing until the decision is final
@@ -124,7 +126,7 @@ def claim_next(
     case = session.get(Case, task.case_id)
     assert case is not None
     if task.kind in ("review", "shadow") and case.status == CaseStatus.QUEUED.value:
-        _move(case, CaseStatus.IN_REVIEW)
+        move_case(case, CaseStatus.IN_REVIEW)
     lease_until = task.lease_expires_at.isoformat() if task.lease_expires_at else None
     record(session, actor=who.username, action="task.claimed", entity_type="review_task", entity_id=task_id,
            payload={"case_id": task.case_id, "lease_until": lease_until})  # fmt: skip
@@ -148,7 +150,7 @@ def decide(
         raise ValidationFailed(
             "not a decision for this case type", [FieldError("decision", f"one of {known}")]
         )
-    scoring = _latest_scoring(session, case.id)
+    scoring = latest_scoring(session, case.id)
     recommended = _roca_answer(session, case.id, scoring, task.kind)
     disagrees = recommended is not None and recommended != decision
     problems = feedback_problems(disagrees, root_cause, annotation)
@@ -166,10 +168,10 @@ def decide(
     session.add(made)
     task.status, task.completed_at = "done", utcnow()
     reviewed = task.kind in ("review", "shadow")
-    _move(case, CaseStatus.DECIDED if reviewed else CaseStatus.QA_DONE)
+    move_case(case, CaseStatus.DECIDED if reviewed else CaseStatus.QA_DONE)
     if reviewed and _needs_four_eyes(scoring, decision):
         made.status = "awaiting_second_approval"
-        _move(case, CaseStatus.AWAITING_SECOND_APPROVAL)
+        move_case(case, CaseStatus.AWAITING_SECOND_APPROVAL)
     session.flush()
     if reviewed:  # a QA audit is a label; the automatic decision already acted
         outbox.enqueue(session, made, case)
@@ -193,7 +195,7 @@ def reassign(session: Session, task_id: int, to: Principal, by: Principal) -> Re
     task.status, task.claimed_by, task.lease_expires_at = "claimed", to.user_id, utcnow() + LEASE
     case = session.get(Case, task.case_id)
     if case is not None and case.status == CaseStatus.QUEUED.value:
-        _move(case, CaseStatus.IN_REVIEW)
+        move_case(case, CaseStatus.IN_REVIEW)
     session.flush()
     record(session, actor=by.username, action="task.reassigned", entity_type="review_task", entity_id=task_id,
            payload={"to": to.username})  # fmt: skip
@@ -206,7 +208,7 @@ def release(session: Session, task_id: int, who: Principal) -> ReviewTask:
     task.status, task.claimed_by, task.lease_expires_at = "open", None, None
     case = session.get(Case, task.case_id)
     if case is not None and case.status == CaseStatus.IN_REVIEW.value:
-        _move(case, CaseStatus.QUEUED)
+        move_case(case, CaseStatus.QUEUED)
     session.flush()
     record(session, actor=who.username, action="task.released", entity_type="review_task", entity_id=task_id)
     return task
@@ -247,13 +249,3 @@ def latest_decisions(session: Session, case_ids: list[int]) -> dict[int, Decisio
 def latest_decision(session: Session, case_id: int) -> Decision | None:
     query = select(Decision).where(Decision.case_id == case_id).order_by(Decision.id.desc()).limit(1)
     return session.scalar(query)
-
-
-def _latest_scoring(session: Session, case_id: int) -> CaseScoring | None:
-    query = select(CaseScoring).where(CaseScoring.case_id == case_id).order_by(CaseScoring.id.desc()).limit(1)
-    return session.scalar(query)
-
-
-def _move(case: Case, target: CaseStatus) -> None:
-    ensure_transition(CaseStatus(case.status), target)
-    case.status = target.value

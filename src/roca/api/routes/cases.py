@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
-from roca.agent.service import latest_scoring
+from roca.agent.repository import latest_scoring
 from roca.api.deps import SessionDep, get_settings_dep, require
 from roca.api.openapi import body_ref
 from roca.auth.roles import Permission, has_permission

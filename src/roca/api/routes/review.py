@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import BaseModel
 
-from roca.agent.service import latest_scoring
+from roca.agent.repository import latest_scoring
 from roca.api.deps import PrincipalDep, SessionDep
 from roca.auth.roles import Permission, Role, has_permission
 from roca.auth.schemas import Principal
