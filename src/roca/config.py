@@ -48,6 +48,7 @@ class Settings(BaseSettings):
     review_sla_hours: dict[str, float] = Field(
         default_factory=dict, description='hours to a decision per case type, e.g. {"ato": 1, "kyb": 48}'
     )
+    session_cookie_secure: bool = Field(default=False, description="mark the console cookie Secure (TLS)")
     route_chinese_to_readers: bool = Field(
         default=False, description="Chinese-language cases go only to reviewers whose language is zh"
     )

@@ -28,13 +28,14 @@ def chromium_path() -> str | None:
     return os.environ.get("ROCA_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def playwright_driver() -> Iterator[Playwright]:
+    # Module scope: the sync driver holds this thread's event loop, which other tests may need.
     with sync_playwright() as driver:
         yield driver
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright_driver: Playwright) -> Iterator[Browser]:
     path = chromium_path()
     if path is None:

@@ -16,6 +16,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -334,7 +335,9 @@ def test_nats_jetstream_gets_each_action_once(
             assert Dispatcher(session_factory, transport, FAST).dispatch_due().sent == 3
             again = OutboundAction(0, "ato.confirm_ato", keys[0], b"{}")
             transport.send(again)  # a re-send after a crash: JetStream drops it by Nats-Msg-Id
-        messages = asyncio.run(_stored_messages(url))
+        # A thread of its own: the browser tests' driver may hold this thread's event loop.
+        with ThreadPoolExecutor(1) as pool:
+            messages = pool.submit(asyncio.run, _stored_messages(url)).result(timeout=30)
     assert [subject for subject, _, _ in messages] == ["roca.actions.ato.confirm_ato"] * 3
     assert sorted(headers["Nats-Msg-Id"] for _, headers, _ in messages) == sorted(keys)
     for _, headers, body in messages:

@@ -17,6 +17,7 @@ from roca.api.routes import admin, approvals, cases, health, policy, review
 from roca.cases.schemas import CaseIn
 from roca.config import Settings
 from roca.storage import make_engine, make_session_factory
+from roca.web.app import install_web
 
 API_PREFIX = "/api/v1"
 
@@ -45,6 +46,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         app.include_router(module.router, prefix=API_PREFIX)
     publish_models(app, [CaseIn])
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    install_web(app)
     return app
 
 
