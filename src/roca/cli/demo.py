@@ -51,6 +51,7 @@ def _print_welcome(host: str, port: int, token: str) -> None:
     console.print(
         f"""
 [bold]ROCA is ready[/] on {settings().resolved_database_url}
+  console       {base}/
   API docs      {base}/api/v1/docs
   admin login   {DEMO_ADMIN} / {DEMO_ADMIN_PASSWORD}
   API token     {token}
