@@ -30,15 +30,3 @@ DECISION_NAMES: Final[dict[str, tuple[str, str]]] = {
     "request_info": ("request more information", "要求补充材料"),
     "enhanced_due_diligence": ("enhanced due diligence", "加强尽职调查"),
 }
-
-
-def decisions_for(case_type: CaseType) -> tuple[str, ...]:
-    return DECISIONS[case_type]
-
-
-def label_index(case_type: CaseType, decision: str) -> int:
-    try:
-        return DECISIONS[case_type].index(decision)
-    except ValueError:
-        known = ", ".join(DECISIONS[case_type])
-        raise ValueError(f"{decision!r} is not a {case_type} decision; one of {known}") from None

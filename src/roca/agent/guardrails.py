@@ -12,7 +12,6 @@ import re
 import tomllib
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, Final, Literal, NoReturn, cast, get_args
@@ -397,9 +396,3 @@ class Guardrails:
             reason_zh=render(rule.reason_zh, case, signals),
             decisions=decisions,
         )
-
-
-@cache
-def default_guardrails() -> Guardrails:
-    """The packaged rules, read once."""
-    return Guardrails.load()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
 from roca.audit.chain import GENESIS_HASH, ChainEntry, chain_hash
@@ -39,10 +39,6 @@ def record(
     )
 
 
-def pending_count(session: Session) -> int:
-    return len(session.info.get(_PENDING_KEY, ()))
-
-
 def discard_pending(session: Session) -> None:
     session.info.pop(_PENDING_KEY, None)
 
@@ -67,7 +63,3 @@ def write_pending(session: Session) -> None:
         rows.append({**item, "seq": seq, "recorded_at": now, "prev_hash": prev_hash, "hash": digest})
         prev_hash = digest
     session.execute(insert(AuditRecord), rows)
-
-
-def chain_length(session: Session) -> int:
-    return int(session.scalar(select(func.count()).select_from(AuditRecord)) or 0)

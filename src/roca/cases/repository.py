@@ -62,10 +62,6 @@ def get_case(session: Session, case_id: int) -> Case | None:
     return session.get(Case, case_id)
 
 
-def case_by_external_id(session: Session, external_id: str) -> Case | None:
-    return session.scalar(select(Case).where(Case.external_id == external_id))
-
-
 def event_payloads(session: Session, event_ids: Sequence[str]) -> list[dict[str, Any]]:
     """Payloads of the given events, in the given order."""
     found: dict[str, dict[str, Any]] = {}

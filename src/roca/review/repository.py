@@ -52,5 +52,14 @@ def mark_claimed(session: Session, task_id: int, user_id: int, lease_until: date
 
 
 def open_tasks_of(session: Session, user_id: int) -> list[ReviewTask]:
+    """The tasks a reviewer holds, most urgent first."""
     query = select(ReviewTask).where(ReviewTask.claimed_by == user_id, ReviewTask.status == "claimed")
-    return list(session.scalars(query.order_by(ReviewTask.lease_expires_at)))
+    return list(session.scalars(query.order_by(ReviewTask.due_at)))
+
+
+def open_review_windows(session: Session) -> list[tuple[str, datetime, datetime]]:
+    """(case type, created, due) of every open review task: what the queue counts are made of."""
+    query = select(ReviewTask.case_type, ReviewTask.created_at, ReviewTask.due_at).where(
+        ReviewTask.status == "open", ReviewTask.kind.in_(REVIEW_KINDS["review"])
+    )
+    return [(case_type, created, due) for case_type, created, due in session.execute(query)]

@@ -14,6 +14,8 @@ from roca.cases.schemas import CaseIn, Event
 LinkKind = Literal["device", "ip", "address"]
 # Upstream clocks drift: events stamped a little after the alert still belong to it.
 CLOCK_SKEW = timedelta(minutes=10)
+# LinkSummary.recent_accounts: other accounts that first used the value within this window.
+RECENT_LINK_WINDOW = timedelta(days=30)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,12 +5,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from roca.cases.schemas import CaseIn, Event
-from roca.signals.context import LinkKind, LinkSummary, NameScreen, SignalInput, merge_timeline
-
-RECENT = timedelta(days=30)
+from roca.signals.context import (
+    RECENT_LINK_WINDOW,
+    LinkKind,
+    LinkSummary,
+    NameScreen,
+    SignalInput,
+    merge_timeline,
+)
 
 
 class InMemoryAccounts:
@@ -56,5 +61,5 @@ class InMemoryAccounts:
         return LinkSummary(
             accounts=len(others),
             confirmed_bad=sum(1 for other in others if other in self._bad),
-            recent_accounts=sum(1 for first in others.values() if before - first <= RECENT),
+            recent_accounts=sum(1 for first in others.values() if before - first <= RECENT_LINK_WINDOW),
         )

@@ -4,16 +4,15 @@ IP or withdrawal address."""
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from roca.models import AccountEvent, AccountIdentifier
-from roca.signals.context import LinkKind, LinkSummary
+from roca.signals.context import RECENT_LINK_WINDOW, LinkKind, LinkSummary
 
-RECENT = timedelta(days=30)
 # Enough history for "new device" and dormancy, bounded so an old, busy account stays cheap to read.
 MAX_HISTORY_EVENTS = 2000
 
@@ -62,5 +61,5 @@ class StoredLinks:
         return LinkSummary(
             accounts=len(others),
             confirmed_bad=0,
-            recent_accounts=sum(1 for first in others.values() if before - first <= RECENT),
+            recent_accounts=sum(1 for first in others.values() if before - first <= RECENT_LINK_WINDOW),
         )

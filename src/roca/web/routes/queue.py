@@ -8,12 +8,12 @@ from datetime import datetime
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from roca.api.deps import SessionDep
 from roca.auth.roles import Permission, has_permission
 from roca.models import ReviewTask
+from roca.review import repository
 from roca.review import service as review
 from roca.storage.base import utcnow
 from roca.web.routes import SignedInPage, render
@@ -47,21 +47,10 @@ def sla_state(created_at: datetime, due_at: datetime, now: datetime) -> str:
 
 def queue_summary(session: Session, user_id: int, now: datetime) -> QueueSummary:
     summary = QueueSummary()
-    rows = session.execute(
-        select(ReviewTask.case_type, ReviewTask.created_at, ReviewTask.due_at).where(
-            ReviewTask.status == "open", ReviewTask.kind == "review"
-        )
-    )
-    for case_type, created_at, due_at in rows:
+    for case_type, created_at, due_at in repository.open_review_windows(session):
         summary.by_type[case_type] += 1
         summary.by_sla[sla_state(created_at, due_at, now)] += 1
-    summary.mine = list(
-        session.scalars(
-            select(ReviewTask)
-            .where(ReviewTask.status == "claimed", ReviewTask.claimed_by == user_id)
-            .order_by(ReviewTask.due_at)
-        )
-    )
+    summary.mine = repository.open_tasks_of(session, user_id)
     return summary
 
 
