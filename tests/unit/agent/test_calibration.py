@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 from typing import Any
 
 import numpy as np
@@ -82,15 +81,12 @@ def test_venn_abers_probability_lies_between_its_bounds_and_never_at_0_or_1() ->
     np.testing.assert_allclose(q1, 1 - p0)
 
 
-def test_venn_abers_scales_to_thousands_of_calibration_cases() -> None:
+def test_venn_abers_handles_thousands_of_calibration_cases() -> None:
+    # Its speed is measured by benchmarks/calibration.py; here only that it works at that size.
     proba, y = underconfident(12_000, 2)
-    started = time.perf_counter()
-    calibrator = VennAbersCalibrator().fit(proba[:2000], y[:2000])
-    fitted = time.perf_counter()
-    calibrator.predict_proba(proba[2000:])
-    rows_per_second = 10_000 / (time.perf_counter() - fitted)
-    assert fitted - started < 5.0
-    assert rows_per_second > 2_000
+    calibrated = VennAbersCalibrator().fit(proba[:2000], y[:2000]).predict_proba(proba[2000:])
+    assert calibrated.shape == (10_000, 2)
+    assert np.all((calibrated > 0) & (calibrated < 1))
 
 
 def test_venn_abers_reads_weights_relative_to_their_mean() -> None:
