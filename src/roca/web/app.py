@@ -8,8 +8,25 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from roca.web.i18n import WEB_DIR
-from roca.web.routes import auth, public_page, queue, render
-from roca.web.security import COOKIE_NAME, IDLE_TIMEOUT_SECONDS, CsrfRejected, LoginRequired
+from roca.web.routes import (
+    accounts,
+    approvals,
+    auth,
+    cases,
+    dashboard,
+    public_page,
+    qa,
+    queue,
+    refusal_page,
+    render,
+)
+from roca.web.security import (
+    COOKIE_NAME,
+    IDLE_TIMEOUT_SECONDS,
+    CsrfRejected,
+    LoginRequired,
+    PermissionDenied,
+)
 
 
 def install_web(app: FastAPI) -> None:
@@ -24,9 +41,11 @@ def install_web(app: FastAPI) -> None:
     )
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     app.include_router(auth.router)
-    app.include_router(queue.router)
+    for area in (queue, cases, accounts, approvals, qa, dashboard):
+        app.include_router(area.router)
     app.add_exception_handler(LoginRequired, _to_login)
     app.add_exception_handler(CsrfRejected, _csrf_rejected)
+    app.add_exception_handler(PermissionDenied, _forbidden)
 
 
 async def _to_login(request: Request, exc: Exception) -> Response:
@@ -38,3 +57,8 @@ async def _to_login(request: Request, exc: Exception) -> Response:
 
 async def _csrf_rejected(request: Request, exc: Exception) -> HTMLResponse:
     return render(public_page(request), "error.html", status_code=403, reason="csrf")
+
+
+async def _forbidden(request: Request, exc: Exception) -> HTMLResponse:
+    assert isinstance(exc, PermissionDenied)
+    return render(refusal_page(request, exc), "error.html", status_code=403, reason="forbidden")

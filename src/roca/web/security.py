@@ -13,6 +13,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
+from types import SimpleNamespace
 
 from fastapi import Request
 from sqlalchemy import update
@@ -43,6 +44,17 @@ class CsrfRejected(Exception):
 
 class LoginRequired(Exception):
     """A page was asked for without a valid session."""
+
+
+class PermissionDenied(Exception):
+    """A signed-in user asked for a page or action their role does not allow.  Carries what the
+    refusal page shows of the user: by the time it renders, the request's session has rolled back."""
+
+    def __init__(self, permission: str, user: SimpleNamespace, locale: str) -> None:
+        super().__init__(permission)
+        self.permission = permission
+        self.user = user
+        self.locale = locale
 
 
 def csrf_token(request: Request) -> str:
