@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 ROCA_DATA_DIR ?= $(CURDIR)/var/demo
 export ROCA_DATA_DIR
 
-.PHONY: demo test venv lock lint typecheck clean
+.PHONY: demo test venv lock catalogs lint typecheck clean
 
 venv: $(STAMP)
 
@@ -30,6 +30,14 @@ test: venv
 
 lock:
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements/lock.txt
+
+# After changing console text: extract it, merge into both catalogs, translate the new zh_CN
+# entries in src/roca/web/locale/zh_CN/LC_MESSAGES/messages.po, then run this again to compile.
+catalogs: venv
+	mkdir -p var
+	$(BIN)/pybabel extract -q -F babel.cfg --no-location --omit-header -o var/messages.pot .
+	$(BIN)/pybabel update -q -i var/messages.pot -d src/roca/web/locale -D messages --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel compile -q -d src/roca/web/locale -D messages
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .pytest_cache .ruff_cache

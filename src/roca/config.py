@@ -48,6 +48,23 @@ class Settings(BaseSettings):
     review_sla_hours: dict[str, float] = Field(
         default_factory=dict, description='hours to a decision per case type, e.g. {"ato": 1, "kyb": 48}'
     )
+    # -- learning from reviewers' labels (roca.learning; docs/learning.md) -----------------------------
+    learning_auto_promote: bool = Field(
+        default=False, description="promote a challenger that beats the champion without a person asking"
+    )
+    learning_eval_share: float = Field(
+        default=0.2, gt=0, lt=1, description="newest share of the labels held out to compare the models"
+    )
+    learning_min_eval_rows: int = Field(default=100, ge=1, description="the held-out window's minimum size")
+    learning_min_train_rows: int = Field(default=200, ge=10, description="fewer older labels: no retraining")
+    learning_max_labels: int | None = Field(
+        default=None, ge=1, description="train and evaluate on the newest labels only (None: all of them)"
+    )
+    learning_include_noisy: bool = Field(
+        default=False, description="keep cases whose human decisions disagree (noisy labels) in training"
+    )
+    learning_auc_margin: float = Field(default=0.01, ge=0, description="how much worse an AUC may be")
+    learning_ece_margin: float = Field(default=0.01, ge=0, description="how much worse an ECE may be")
     session_cookie_secure: bool = Field(default=False, description="mark the console cookie Secure (TLS)")
     route_chinese_to_readers: bool = Field(
         default=False, description="Chinese-language cases go only to reviewers whose language is zh"

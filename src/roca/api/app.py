@@ -13,7 +13,7 @@ from roca import __version__
 from roca.api.errors import install_error_handlers
 from roca.api.limits import BodySizeLimit
 from roca.api.openapi import publish_models
-from roca.api.routes import admin, approvals, cases, health, policy, review
+from roca.api.routes import admin, approvals, cases, health, learning, policy, review
 from roca.cases.schemas import CaseIn
 from roca.config import Settings
 from roca.storage import make_engine, make_session_factory
@@ -42,7 +42,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     app.state.session_factory = make_session_factory(engine)
     install_error_handlers(app)
     app.include_router(health.router)
-    for module in (cases, review, approvals, policy, admin):
+    for module in (cases, review, approvals, policy, learning, admin):
         app.include_router(module.router, prefix=API_PREFIX)
     publish_models(app, [CaseIn])
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)

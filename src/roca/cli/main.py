@@ -4,7 +4,21 @@ from __future__ import annotations
 
 import typer
 
-from roca.cli import audit, db, demo, ingest, model, outbox, policy, serve, signals, simulate, users
+from roca.cli import (
+    audit,
+    db,
+    demo,
+    feedback,
+    ingest,
+    learn,
+    model,
+    outbox,
+    policy,
+    serve,
+    signals,
+    simulate,
+    users,
+)
 
 app = typer.Typer(
     name="roca",
@@ -20,6 +34,8 @@ app.add_typer(model.app, name="model")
 app.add_typer(policy.app, name="policy")
 app.add_typer(simulate.app, name="simulate")
 app.add_typer(outbox.app, name="outbox")
+app.add_typer(learn.app, name="learn")
+app.add_typer(feedback.app, name="feedback")
 app.command("init")(db.init)
 app.command("ingest")(ingest.ingest)
 app.command("serve")(serve.serve)

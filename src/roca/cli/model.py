@@ -68,12 +68,14 @@ def promote(version: str) -> None:
 
 @app.command("rollback")
 def rollback(case_type: str) -> None:
-    """Bring back the previous champion of CASE_TYPE."""
-    from roca.agent import registry
+    """Bring back the previous champion of CASE_TYPE and certify thresholds on its scores."""
+    from roca.learning.service import rollback as roll_back
 
     with command_session() as session:
-        chosen = registry.rollback(session, case_type, CLI_ACTOR)
-        console.print(f"{chosen.version} is the {case_type} champion again")
+        chosen, policy = roll_back(session, settings(), case_type, CLI_ACTOR)
+        console.print(
+            f"{chosen.version} is the {case_type} champion again; policy {policy.version} is {policy.status}"
+        )
 
 
 @app.command("train")

@@ -1,4 +1,5 @@
-"""``roca simulate``: a simulated exchange's cases, with ground truth, written to files."""
+"""``roca simulate``: a simulated exchange's cases, with ground truth, written to files; and the
+closed loop, in which ROCA learns from simulated reviewers day after day."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from roca.cases.schemas import CaseType
 from roca.cli.context import console, err_console
 
 if TYPE_CHECKING:  # the simulator loads only when a simulate command runs
+    from roca.learning.closed_loop import LoopConfig, LoopResult
+    from roca.learning.loop_metrics import DayRecord
     from roca.simulate import SimulationConfig
     from roca.simulate.world import SimulatedCase
 
@@ -112,3 +115,102 @@ def _summary(manifest: dict[str, Any], out: Path, seconds: float) -> None:
     console.print(table)
     rate = manifest["cases"] / seconds if seconds > 0 else 0.0
     console.print(f"{manifest['cases']} cases in {seconds:.1f} s ({rate:,.0f}/s) written to {out}")
+
+
+@app.command()
+def run(
+    days: Annotated[int, typer.Option(min=1, help="simulated days")] = 30,
+    per_day: Annotated[int, typer.Option(min=1, help="cases the exchange sends a day")] = 400,
+    seed: Annotated[int, typer.Option(help="same seed, same arguments: the same run")] = 0,
+    case_type: Annotated[CaseType, typer.Option(help="the segment to simulate")] = "ato",
+    novel_from: Annotated[
+        int | None, typer.Option(min=0, help="day the novel ATO campaign starts (default: never)")
+    ] = None,
+    reviewers: Annotated[int, typer.Option(min=1, help="simulated reviewers (+1 QA analyst)")] = 6,
+    capacity: Annotated[int, typer.Option(min=1, help="tasks each person decides a day at most")] = 60,
+    speed: Annotated[float, typer.Option(min=0.1, help="tasks each person decides an hour")] = 12.0,
+    reviewer_error: Annotated[
+        float, typer.Option(min=0.0, max=0.49, help="share of wrong human decisions")
+    ] = 0.02,
+    alpha: Annotated[float, typer.Option(min=0.0001, max=0.49, help="target error of automation")] = 0.01,
+    delta: Annotated[
+        float, typer.Option(min=0.0001, max=0.49, help="1 - confidence of the guarantee")
+    ] = 0.05,
+    out: Annotated[Path | None, typer.Option(help="report folder (default var/closed-loop/SEED)")] = None,
+    database_url: Annotated[
+        str | None, typer.Option(help="an empty database to run in (default: a fresh SQLite file in OUT)")
+    ] = None,
+) -> None:
+    """Run ROCA in a closed loop: each day the simulated exchange sends cases, ROCA routes them,
+    simulated reviewers work the queue, and every night ROCA retrains and recertifies."""
+    from roca.learning.closed_loop import LoopConfig, default_out
+
+    config = LoopConfig(
+        seed=seed, days=days, per_day=per_day, case_type=case_type, novel_from=novel_from,
+        reviewers=reviewers, capacity=capacity, reviewer_error=reviewer_error, speed=speed,
+        alpha=alpha, delta=delta,
+    )  # fmt: skip
+    folder = out or default_out(seed)
+    result = _run_loop(config, folder, database_url)
+    from roca.learning.loop_report import summary, write_report
+
+    report = write_report(result, folder)
+    _loop_summary(summary(result), report)
+
+
+def _run_loop(config: LoopConfig, folder: Path, database_url: str | None) -> LoopResult:
+    from roca.cli.context import settings as deployment
+    from roca.learning.closed_loop import run_closed_loop
+    from roca.storage import make_engine, make_session_factory
+    from roca.storage.migrate import upgrade
+
+    folder.mkdir(parents=True, exist_ok=True)
+    if database_url is None:
+        database = folder / "closed-loop.db"
+        for stale in (database, folder / "closed-loop.db-wal", folder / "closed-loop.db-shm"):
+            stale.unlink(missing_ok=True)  # each run starts from an empty exchange
+        database_url = f"sqlite:///{database.resolve()}"
+    settings = deployment().model_copy(update={"database_url": database_url, "data_dir": folder})
+    engine = make_engine(settings)
+    try:
+        upgrade(engine)
+        with Progress(
+            TextColumn("closed loop"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("days {task.description}"),
+            TimeElapsedColumn(),
+            console=err_console,
+        ) as progress:
+            task = progress.add_task("", total=config.days)
+
+            def advance(record: DayRecord) -> None:
+                night = "promoted" if record.promoted else "kept"
+                progress.update(
+                    task,
+                    advance=1,
+                    description=f"day {record.day}: automated {record.automation_rate:.0%}, "
+                    f"backlog {record.backlog}, {night}" + (", contracted" if record.contractions else ""),
+                )
+
+            return run_closed_loop(config, settings, make_session_factory(engine), on_day=advance)
+    finally:
+        engine.dispose()
+
+
+def _loop_summary(figures: dict[str, Any], report: Path) -> None:
+    table = Table("figure", "value", title="closed loop")
+    table.add_row("automation, first day", _pct(figures["automation_first_day"]))
+    table.add_row("automation, last day", _pct(figures["automation_last_day"]))
+    table.add_row("true error of automatic decisions", _pct(figures["true_error_overall"], 2))
+    table.add_row("worst 5-day window", _pct(figures["true_error_worst_window"], 2))
+    table.add_row("promotions", str(len(figures["promotions"])))
+    table.add_row("contractions", str(len(figures["contractions"])))
+    for name, met in figures["checks"].items():
+        table.add_row(name.replace("_", " "), "yes" if met else "no")
+    console.print(table)
+    console.print(f"report written to {report}")
+
+
+def _pct(value: float | None, digits: int = 1) -> str:
+    return "-" if value is None else f"{value:.{digits}%}"

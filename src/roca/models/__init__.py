@@ -4,6 +4,7 @@ from roca.models.actions import ActionOutbox
 from roca.models.agent import CaseScoring, ModelVersion
 from roca.models.audit import AuditRecord
 from roca.models.cases import AccountEvent, AccountIdentifier, Case
+from roca.models.learning import LearningRun
 from roca.models.policy import PolicyVersion
 from roca.models.review import Decision, ReviewTask
 from roca.models.users import ApiToken, User
@@ -17,6 +18,7 @@ __all__ = [
     "Case",
     "CaseScoring",
     "Decision",
+    "LearningRun",
     "ModelVersion",
     "PolicyVersion",
     "ReviewTask",

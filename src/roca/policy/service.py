@@ -3,6 +3,7 @@ and read the thresholds in force.  Functions flush, never commit."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import func, select
@@ -48,7 +49,10 @@ def labelled_cases(session: Session, case_type: str) -> tuple[list[float], list[
         .join(Case, Case.id == Decision.case_id)
         .join(ReviewTask, ReviewTask.id == Decision.task_id)
         .where(
-            Case.case_type == case_type, Decision.automatic.is_(False), Decision.risk_probability.is_not(None)
+            Case.case_type == case_type,
+            Decision.automatic.is_(False),
+            Decision.risk_probability.is_not(None),
+            ReviewTask.kind != "second_review",  # a second opinion would count its case twice
         )
         .order_by(Decision.id)
     )
@@ -60,12 +64,22 @@ def labelled_cases(session: Session, case_type: str) -> tuple[list[float], list[
     return probabilities, risky, weights
 
 
-def recompute(session: Session, actor: str, settings: Settings) -> PolicyVersion:
-    """A proposed version: each segment's thresholds certified by Learn-then-Test on today's labels."""
+def recompute(
+    session: Session,
+    actor: str,
+    settings: Settings,
+    labelled: Mapping[str, tuple[list[float], list[bool], list[float]]] | None = None,
+    notes: str = "",
+) -> PolicyVersion:
+    """A proposed version: each segment's thresholds certified by Learn-then-Test on today's labels.
+    ``labelled`` gives a segment's (probabilities, risky, weights) from outside: after a new champion,
+    its own probabilities on held-out labelled cases, not those stored at decision time by the old
+    model (thresholds only hold for the scores they were certified on)."""
     in_force = thresholds_in_force(session)
     segments: dict[str, Any] = {}
     for case_type in DECISIONS:
-        probabilities, risky, weights = labelled_cases(session, case_type)
+        given = (labelled or {}).get(case_type)
+        probabilities, risky, weights = given if given is not None else labelled_cases(session, case_type)
         deployed = in_force.get(case_type)
         targets = settings.automation_segments.get(case_type, {})
         alpha = float(targets.get("alpha", settings.automation_alpha))
@@ -89,7 +103,7 @@ def recompute(session: Session, actor: str, settings: Settings) -> PolicyVersion
         }
     count = session.scalar(select(func.count()).select_from(PolicyVersion)) or 0
     policy = PolicyVersion(
-        version=f"v{count + 1}", status="proposed", segments=segments, proposed_by=actor, notes=""
+        version=f"v{count + 1}", status="proposed", segments=segments, proposed_by=actor, notes=notes
     )
     session.add(policy)
     session.flush()

@@ -61,7 +61,7 @@ class ReviewTaskOut(BaseModel):
     and the signals carry no contributions: the auditor must not see ROCA's answer."""
 
     task_id: int
-    kind: Literal["review", "qa", "shadow"]
+    kind: Literal["review", "qa", "shadow", "second_review"]
     lease_expires_at: datetime | None
     due_at: datetime
     case: dict[str, Any]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,6 +26,11 @@ from roca.storage.base import utcnow
 LEASE = timedelta(minutes=15)
 QA_RATE = 0.03  # share of automatic decisions audited blind (per segment; known, so labels weigh 1/pi)
 QA_NEAR_THRESHOLD = 0.02  # just above the threshold errors are likeliest: audit twice as often there
+# Share of people's review decisions that get a blind second review by someone else: a known rate, so
+# reviewer-vs-reviewer agreement (Cohen's kappa) and label noise are estimated from a random sample.
+DOUBLE_REVIEW_RATE = 0.05
+SECOND_REVIEW = repository.SECOND_REVIEW
+LABEL_ONLY = "label"  # status of a second reviewer's decision: a label, never the case's decision
 
 
 def qa_probability(
@@ -45,6 +50,11 @@ def qa_probability(
 def sampled_for_qa(case_id: int, pi: float) -> bool:
     """Bernoulli(pi), seeded by the case so the draw can be re-derived when auditing the audit."""
     return random.Random(f"qa:{case_id}:{pi}").random() < pi
+
+
+def sampled_for_double_review(case_id: int, rate: float = DOUBLE_REVIEW_RATE) -> bool:
+    """Bernoulli(rate), seeded by the case like the QA draw, so the sample can be re-derived."""
+    return random.Random(f"double-review:{case_id}:{rate}").random() < rate
 
 
 def record_automatic_decision(
@@ -80,9 +90,11 @@ def open_task(
     kind: str = "review",
     qa_probability: float | None = None,
     sla_hours: Mapping[str, float] | None = None,
+    window_from: datetime | None = None,
 ) -> ReviewTask:
+    """A task whose SLA runs from the case's arrival, or from ``window_from`` when given."""
     now = utcnow()
-    due = queue.due_at(case.case_type, case.received_at or now, sla_hours)
+    due = queue.due_at(case.case_type, window_from or case.received_at or now, sla_hours)
     risk = scoring.risk_probability if scoring is not None else 0.5
     task = ReviewTask(
         case_id=case.id,
@@ -114,10 +126,12 @@ def claim_next(
     now = utcnow()
     task_id = None
     if chinese_to_readers and who.language == "zh" and language is None:
-        task_id = repository.claimable(session, kind, now, case_type, "zh")
+        task_id = repository.claimable(session, kind, now, case_type, "zh", reviewer_id=who.user_id)
     if task_id is None:
         excluded = "zh" if chinese_to_readers and who.language != "zh" else None
-        task_id = repository.claimable(session, kind, now, case_type, language, excluded)
+        task_id = repository.claimable(
+            session, kind, now, case_type, language, excluded, reviewer_id=who.user_id
+        )
     if task_id is None:
         return None
     repository.mark_claimed(session, task_id, who.user_id, now + lease)
@@ -145,15 +159,12 @@ def decide(
     task = _owned_task(session, task_id, who)
     case = session.get(Case, task.case_id)
     assert case is not None
-    if decision not in DECISIONS[case.case_type]:  # type: ignore[index]
-        known = ", ".join(DECISIONS[case.case_type])  # type: ignore[index]
-        raise ValidationFailed(
-            "not a decision for this case type", [FieldError("decision", f"one of {known}")]
-        )
+    _check_decision(case, decision)
     scoring = latest_scoring(session, case.id)
     recommended = _roca_answer(session, case.id, scoring, task.kind)
     disagrees = recommended is not None and recommended != decision
-    problems = feedback_problems(disagrees, root_cause, annotation)
+    # A blind second reviewer never saw ROCA's answer: demanding a reason to differ would reveal it.
+    problems = feedback_problems(disagrees and task.kind != SECOND_REVIEW, root_cause, annotation)
     if problems:
         raise ValidationFailed("the feedback is incomplete", problems)
     made = Decision(
@@ -167,6 +178,8 @@ def decide(
     )  # fmt: skip
     session.add(made)
     task.status, task.completed_at = "done", utcnow()
+    if task.kind == SECOND_REVIEW:
+        return _second_opinion(session, made, who)
     reviewed = task.kind in ("review", "shadow")
     move_case(case, CaseStatus.DECIDED if reviewed else CaseStatus.QA_DONE)
     if reviewed and _needs_four_eyes(scoring, decision):
@@ -175,6 +188,7 @@ def decide(
     session.flush()
     if reviewed:  # a QA audit is a label; the automatic decision already acted
         outbox.enqueue(session, made, case)
+        _maybe_double_review(session, case, scoring)
     if task.kind == "qa":
         from roca.policy.drift import check_drift  # the policy layer sits above review
 
@@ -185,6 +199,39 @@ def decide(
     return made
 
 
+def _check_decision(case: Case, decision: str) -> None:
+    if decision not in DECISIONS[case.case_type]:  # type: ignore[index]
+        known = ", ".join(DECISIONS[case.case_type])  # type: ignore[index]
+        raise ValidationFailed(
+            "not a decision for this case type", [FieldError("decision", f"one of {known}")]
+        )
+
+
+def _second_opinion(session: Session, made: Decision, who: Principal) -> Decision:
+    """A blind second review is only a label (for agreement and the learning loop): the case keeps
+    its status and its decision, and nothing is dispatched."""
+    made.status = LABEL_ONLY
+    session.flush()
+    record(session, actor=who.username, action="case.second_reviewed", entity_type="case",
+           entity_id=made.case_id, payload={"decision": made.decision, "task_id": made.task_id})  # fmt: skip
+    return made
+
+
+def _maybe_double_review(session: Session, case: Case, scoring: CaseScoring | None) -> ReviewTask | None:
+    """With probability DOUBLE_REVIEW_RATE, a blind second review of a decided case by someone else.
+    Only scored cases: unscored ones never enter the learning loop the label is for."""
+    if scoring is None or not sampled_for_double_review(case.id):
+        return None
+    if repository.has_second_review(session, case.id):
+        return None  # a case sent back to the queue by four-eyes is decided twice, sampled once
+    now = utcnow()  # its SLA runs from now: nobody waits on a label
+    task = open_task(session, case, scoring, kind=SECOND_REVIEW, qa_probability=DOUBLE_REVIEW_RATE,
+                     window_from=now)  # fmt: skip
+    record(session, actor="roca", action="task.second_review_opened", entity_type="review_task",
+           entity_id=task.id, payload={"case_id": case.id, "rate": DOUBLE_REVIEW_RATE})  # fmt: skip
+    return task
+
+
 def reassign(session: Session, task_id: int, to: Principal, by: Principal) -> ReviewTask:
     """A lead hands a task to a named reviewer (with a fresh lease)."""
     task = session.get(ReviewTask, task_id, with_for_update=True)
@@ -192,6 +239,8 @@ def reassign(session: Session, task_id: int, to: Principal, by: Principal) -> Re
         raise NotFound(f"no review task {task_id}", task_id=task_id)
     if task.status == "done":
         raise Conflict(f"task {task_id} is already decided", task_id=task_id)
+    if task.kind == SECOND_REVIEW and repository.decided_by(session, task.case_id, to.user_id):
+        raise Conflict("a second review must go to someone who has not decided the case", task_id=task_id)
     task.status, task.claimed_by, task.lease_expires_at = "claimed", to.user_id, utcnow() + LEASE
     case = session.get(Case, task.case_id)
     if case is not None and case.status == CaseStatus.QUEUED.value:
@@ -239,13 +288,13 @@ def _needs_four_eyes(scoring: CaseScoring | None, decision: str) -> bool:
 
 
 def latest_decisions(session: Session, case_ids: list[int]) -> dict[int, Decision]:
-    """The latest decision of each case, in one query."""
+    """The latest decision of each case, in one query (second opinions are labels, not decisions)."""
     if not case_ids:
         return {}
-    query = select(Decision).where(Decision.case_id.in_(case_ids)).order_by(Decision.case_id, Decision.id)
-    return {made.case_id: made for made in session.scalars(query)}
+    query = select(Decision).where(Decision.case_id.in_(case_ids), Decision.status != LABEL_ONLY)
+    return {made.case_id: made for made in session.scalars(query.order_by(Decision.case_id, Decision.id))}
 
 
 def latest_decision(session: Session, case_id: int) -> Decision | None:
-    query = select(Decision).where(Decision.case_id == case_id).order_by(Decision.id.desc()).limit(1)
-    return session.scalar(query)
+    query = select(Decision).where(Decision.case_id == case_id, Decision.status != LABEL_ONLY)
+    return session.scalar(query.order_by(Decision.id.desc()).limit(1))

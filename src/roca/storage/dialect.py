@@ -66,8 +66,11 @@ def bulk_insert(
     dialect = connection.dialect
     table: Table = model.__table__  # type: ignore[assignment]
     json_text = frozenset(json_text_columns)
+    # The dialect's own implementation: the generic DateTime has no SQLite processor, and the
+    # driver's default text ("... 21:02:11+00:00") would not compare equal to what queries bind.
     converters = [
-        None if name in json_text else table.c[name].type.bind_processor(dialect) for name in columns
+        None if name in json_text else table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        for name in columns
     ]
     if any(converters):
         rows = [

@@ -28,6 +28,7 @@ from roca.cases.schemas import (
 from roca.cases.validation import decode_json
 from roca.config import Settings
 from roca.errors import Conflict, FieldError, PayloadTooLarge, ValidationFailed
+from roca.review.repository import blind_case_ids
 from roca.review.schemas import DecisionOut
 from roca.review.service import latest_decision, latest_decisions
 
@@ -104,8 +105,10 @@ def submit_batch(
 def read_case(case_id: int, session: SessionDep, who: Reader) -> CaseOut:
     case = service.get_case(session, case_id)
     out = service.case_out(session, case)
-    # While a blind QA audit is open, ROCA's answer is hidden from everyone but leads and engineers.
-    if case.status == "qa_pending" and not has_permission(who.role, Permission.DASHBOARD_READ):
+    # While a blind task (QA audit, shadow or second review) is open, ROCA's answer and the decision
+    # are hidden from everyone but leads and engineers.
+    blind = case.status == "qa_pending" or bool(blind_case_ids(session, [case.id]))
+    if blind and not has_permission(who.role, Permission.DASHBOARD_READ):
         return out
     scoring = latest_scoring(session, case_id)
     if scoring is not None:
@@ -133,8 +136,9 @@ def list_cases(
     page = service.list_cases(session, where, cursor, limit)
     if has_permission(who.role, Permission.DASHBOARD_READ):
         visible = list(page.items)
-    else:  # blind audits: no decision shown while a QA audit is open
-        visible = [item for item in page.items if item.status != "qa_pending"]
+    else:  # blind tasks: no decision shown while a QA audit, shadow or second review is open
+        blind = blind_case_ids(session, [item.id for item in page.items])
+        visible = [item for item in page.items if item.status != "qa_pending" and item.id not in blind]
     decided = latest_decisions(session, [item.id for item in visible])
     for item in visible:
         made = decided.get(item.id)

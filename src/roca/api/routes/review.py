@@ -16,10 +16,12 @@ from roca.cases import service as cases
 from roca.errors import Forbidden
 from roca.models import ReviewTask
 from roca.review import service
+from roca.review.repository import BLIND_KINDS
 from roca.review.schemas import DecisionIn, DecisionOut, ReviewTaskOut
 
 router = APIRouter(prefix="/review", tags=["review"])
-PERMISSION = {"review": Permission.REVIEW_WORK, "shadow": Permission.REVIEW_WORK, "qa": Permission.QA_WORK}
+PERMISSION = {"review": Permission.REVIEW_WORK, "shadow": Permission.REVIEW_WORK, "qa": Permission.QA_WORK,
+              "second_review": Permission.REVIEW_WORK}  # fmt: skip
 
 
 def _allowed(who: Principal, kind: str) -> None:
@@ -51,7 +53,7 @@ def next_task(
 def task_view(session: SessionDep, task: ReviewTask) -> ReviewTaskOut:
     case_out = cases.case_out(session, cases.get_case(session, task.case_id))
     scoring = latest_scoring(session, task.case_id)
-    blind = task.kind in ("qa", "shadow")  # audits and shadow mode must not see ROCA's answer
+    blind = task.kind in BLIND_KINDS  # audits, shadow mode and second reviews must not see ROCA's answer
     signals = [] if scoring is None else [dict(s) for s in scoring.signals]
     recommendation = None
     if scoring is not None and not blind:

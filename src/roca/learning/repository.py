@@ -1,0 +1,58 @@
+"""Queries of the learning loop: people's decisions, the signals stored with each case's latest
+scoring, and the runs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from roca.learning.dataset import CaseDecision
+from roca.models import Case, CaseScoring, Decision, LearningRun, ModelVersion, ReviewTask
+
+
+def decisions_of_labelled_cases(session: Session, case_type: str) -> list[CaseDecision]:
+    """Every decision, ROCA's and people's, on the cases of ``case_type`` a person decided, with the
+    task each answered."""
+    decided = select(Decision.case_id).where(Decision.automatic.is_(False))
+    query = (
+        select(
+            Decision.id, Decision.case_id, Decision.decision, Decision.automatic, Decision.status,
+            ReviewTask.kind, ReviewTask.qa_probability, Decision.created_at,
+        )
+        .join(Case, Case.id == Decision.case_id)
+        .outerjoin(ReviewTask, ReviewTask.id == Decision.task_id)
+        .where(Case.case_type == case_type, Decision.case_id.in_(decided))
+        .order_by(Decision.id)
+    )  # fmt: skip
+    return [CaseDecision(*row) for row in session.execute(query)]
+
+
+def latest_signals(session: Session, case_type: str) -> dict[int, list[dict[str, Any]]]:
+    """The signals of the latest scoring of every case of ``case_type`` a person decided."""
+    decided = select(Decision.case_id).where(Decision.automatic.is_(False))
+    latest = (
+        select(func.max(CaseScoring.id))
+        .join(Case, Case.id == CaseScoring.case_id)
+        .where(Case.case_type == case_type, CaseScoring.case_id.in_(decided))
+        .group_by(CaseScoring.case_id)
+    )
+    query = select(CaseScoring.case_id, CaseScoring.signals).where(CaseScoring.id.in_(latest))
+    return {case_id: signals for case_id, signals in session.execute(query)}
+
+
+def get_run(session: Session, run_id: int) -> LearningRun | None:
+    return session.get(LearningRun, run_id)
+
+
+def recent_runs(session: Session, limit: int) -> list[LearningRun]:
+    return list(session.scalars(select(LearningRun).order_by(LearningRun.id.desc()).limit(limit)))
+
+
+def version_with_artifact(session: Session, case_type: str, sha256: str) -> ModelVersion | None:
+    """A registered model with exactly these bytes (retraining on unchanged labels gives the same)."""
+    query = select(ModelVersion).where(
+        ModelVersion.case_type == case_type, ModelVersion.artifact_sha256 == sha256
+    )
+    return session.scalars(query.order_by(ModelVersion.id.desc())).first()
