@@ -168,7 +168,11 @@ def test_roca_learn_prints_the_comparison_and_rolls_back(
 
 
 def test_learning_runs_over_http(
-    settings: Settings, engine: Engine, session_factory: sessionmaker[Session], auth_headers: TokenFor
+    settings: Settings,
+    engine: Engine,
+    session_factory: sessionmaker[Session],
+    auth_headers: TokenFor,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     labelled_quickly(session_factory, list(simulated_days(4, 250)[:2]))
     engineer, lead, reviewer = (auth_headers(r) for r in (Role.ML_ENGINEER, Role.RISK_LEAD, Role.REVIEWER))
@@ -188,3 +192,11 @@ def test_learning_runs_over_http(
         assert client.get(url, headers=lead).json()[0]["id"] == run_id
         assert client.post(url, json={}, headers=lead).status_code == 202  # risk leads may too
         assert client.get(f"{url}/999999", headers=engineer).status_code == 404
+
+        def broken(*args: Any, **kwargs: Any) -> None:
+            raise RuntimeError("the registry is unreachable")
+
+        monkeypatch.setattr(learning, "execute", broken)
+        failing = client.post(url, json={}, headers=engineer).json()
+        failed = client.get(f"{url}/{failing['id']}", headers=engineer).json()
+        assert failed["status"] == "failed" and "the registry is unreachable" in failed["error"]

@@ -210,22 +210,22 @@ def test_a_valid_overturn_is_stored_and_the_next_case_follows(
     assert last.status_code == 303 and last.headers["location"] == "/?empty=1"
 
 
-def test_a_qa_audit_is_decided_and_the_next_audit_follows(
+def test_a_qa_audit_is_decided_blind_and_the_next_audit_follows(
     client: TestClient, session_factory: sessionmaker[Session], settings: Settings
 ) -> None:
     console_user(session_factory, "quinn", Role.QA)
     case_id, _ = scored_case_with_task(session_factory, settings, kind="qa", claimed_by="quinn")
     csrf = sign_in(client, "quinn")
-    refused = client.post(f"/cases/{case_id}/decision", data={"csrf_token": csrf, "decision": "not_ato"})
-    assert refused.status_code == 422
-    assert "this decision needs one" in refused.text and "differs from ROCA" not in refused.text
+    # Asking the auditor for a root cause only when they differ from ROCA would reveal ROCA's answer.
     audited = client.post(
         f"/cases/{case_id}/decision",
-        data={"csrf_token": csrf, "decision": "confirm_ato"},
+        data={"csrf_token": csrf, "decision": "not_ato"},
         follow_redirects=False,
     )
     assert audited.status_code == 303 and audited.headers["location"] == "/qa?empty=1"
-    assert [d.decision for d in _decisions(session_factory, case_id) if not d.automatic] == ["confirm_ato"]
+    made = [d for d in _decisions(session_factory, case_id) if not d.automatic]
+    assert [(d.decision, d.root_cause) for d in made] == [("not_ato", None)]
+    assert made[0].agrees_with_roca is False
 
 
 def test_only_the_holder_of_the_task_may_decide_or_release(

@@ -126,7 +126,8 @@ def run(
     novel_from: Annotated[
         int | None, typer.Option(min=0, help="day the novel ATO campaign starts (default: never)")
     ] = None,
-    reviewers: Annotated[int, typer.Option(min=1, help="simulated reviewers (+1 QA analyst)")] = 6,
+    reviewers: Annotated[int, typer.Option(min=1, help="simulated reviewers")] = 6,
+    qa_analysts: Annotated[int, typer.Option(min=1, help="simulated QA analysts (blind audits)")] = 1,
     capacity: Annotated[int, typer.Option(min=1, help="tasks each person decides a day at most")] = 60,
     speed: Annotated[float, typer.Option(min=0.1, help="tasks each person decides an hour")] = 12.0,
     reviewer_error: Annotated[
@@ -137,6 +138,13 @@ def run(
         float, typer.Option(min=0.0001, max=0.49, help="1 - confidence of the guarantee")
     ] = 0.05,
     out: Annotated[Path | None, typer.Option(help="report folder (default var/closed-loop/SEED)")] = None,
+    expert_cases: Annotated[
+        int,
+        typer.Option(min=0, help="cases the reference model of case ambiguity trains on (0: by scenario)"),
+    ] = 6000,
+    eval_share: Annotated[
+        float | None, typer.Option(min=0.01, max=0.99, help="newest share of labels held out (certification)")
+    ] = None,
     database_url: Annotated[
         str | None, typer.Option(help="an empty database to run in (default: a fresh SQLite file in OUT)")
     ] = None,
@@ -147,8 +155,8 @@ def run(
 
     config = LoopConfig(
         seed=seed, days=days, per_day=per_day, case_type=case_type, novel_from=novel_from,
-        reviewers=reviewers, capacity=capacity, reviewer_error=reviewer_error, speed=speed,
-        alpha=alpha, delta=delta,
+        reviewers=reviewers, qa_analysts=qa_analysts, capacity=capacity, reviewer_error=reviewer_error,
+        speed=speed, alpha=alpha, delta=delta, expert_cases=expert_cases, eval_share=eval_share,
     )  # fmt: skip
     folder = out or default_out(seed)
     result = _run_loop(config, folder, database_url)

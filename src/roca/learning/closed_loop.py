@@ -62,6 +62,7 @@ class LoopConfig:
     case_type: CaseType = "ato"
     novel_from: int | None = None
     reviewers: int = 6
+    qa_analysts: int = 1
     capacity: int = 60  # tasks per person per day
     reviewer_error: float = 0.02
     speed: float = 12.0  # tasks per hour
@@ -163,8 +164,9 @@ class ClosedLoop:
             self.expert = expert(self.config.case_type, self.config.seed, self.config.expert_cases)
         with simulated_time(self.start) as clock:
             with session_scope(self.factory) as session:
+                config = self.config
                 team = default_team(
-                    self.config.reviewers, self.config.capacity, self.config.reviewer_error, self.config.speed
+                    config.reviewers, config.capacity, config.reviewer_error, config.speed, config.qa_analysts
                 )
                 self.team = enrol(session, team)
             for day in range(self.config.days):

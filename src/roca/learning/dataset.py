@@ -137,8 +137,12 @@ def time_split(rows: Sequence[LabelledCase], rules: SplitRules) -> Split:
     cut = len(ordered) - held_out
     train = [row for row in ordered[:cut] if rules.include_noisy or not row.noisy]
     evaluation = [row for row in ordered[cut:] if rules.include_noisy or not row.noisy]
-    if len(train) < rules.min_train_rows:
-        raise TooFewLabels(f"only {len(train)} clean labels to train on (noisy ones left out)", len(ordered))
+    if len(train) < rules.min_train_rows or not evaluation:
+        raise TooFewLabels(
+            f"{len(train)} clean labels to train on and {len(evaluation)} to measure on "
+            f"(noisy ones left out)",
+            len(ordered),
+        )
     return Split(
         train=train,
         evaluation=evaluation,

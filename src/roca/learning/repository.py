@@ -5,11 +5,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from roca.learning.dataset import CaseDecision
 from roca.models import Case, CaseScoring, Decision, LearningRun, ModelVersion, ReviewTask
+from roca.storage.engine import is_postgres
+
+_LEARNING_LOCK_KEY = 7_311_042  # names "one learning run at a time" for pg_advisory_xact_lock
+
+
+def one_run_at_a_time(session: Session) -> None:
+    """Two runs promoting at once could both retire the same champion and crown two; the second
+    waits for the first to commit (SQLite's write lock, taken when the transaction begins, already
+    serialises them)."""
+    if is_postgres(session):
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LEARNING_LOCK_KEY})
 
 
 def decisions_of_labelled_cases(session: Session, case_type: str) -> list[CaseDecision]:

@@ -102,6 +102,7 @@ def execute(
 ) -> LearningRun:
     """Do a queued or running run: every case type it names, then one policy version if any model
     was promoted."""
+    repository.one_run_at_a_time(session)
     outcomes = {ct: _learn(session, settings, ct, run) for ct in run.case_types or list(DECISIONS)}
     held_out = {ct: o.held_out for ct, o in outcomes.items() if o.held_out is not None}
     if held_out:
@@ -140,6 +141,7 @@ def rollback(
 ) -> tuple[ModelVersion, PolicyVersion]:
     """The previous champion again, and thresholds certified on its probabilities for the newest
     held-out labels (none certified when there are too few: automation waits for labels)."""
+    repository.one_run_at_a_time(session)
     restored = registry.rollback(session, case_type, actor)
     data = _labelled_or_none(session, settings, case_type)
     held: HeldOut = ([], [], [])

@@ -163,8 +163,10 @@ def decide(
     scoring = latest_scoring(session, case.id)
     recommended = _roca_answer(session, case.id, scoring, task.kind)
     disagrees = recommended is not None and recommended != decision
-    # A blind second reviewer never saw ROCA's answer: demanding a reason to differ would reveal it.
-    problems = feedback_problems(disagrees and task.kind != SECOND_REVIEW, root_cause, annotation)
+    # Audits, shadow reviews and second reviews are blind: demanding a reason to differ from ROCA
+    # would reveal its answer.  Their labels still record whether they agree.
+    blind = task.kind in repository.BLIND_KINDS
+    problems = feedback_problems(disagrees and not blind, root_cause, annotation)
     if problems:
         raise ValidationFailed("the feedback is incomplete", problems)
     made = Decision(

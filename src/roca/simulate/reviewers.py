@@ -177,10 +177,10 @@ def minutes_for(
 
 
 def default_team(
-    reviewers: int, capacity: int, error_rate: float, speed: float = 12.0
+    reviewers: int, capacity: int, error_rate: float, speed: float = 12.0, qa_analysts: int = 1
 ) -> list[ReviewerProfile]:
     """``reviewers`` reviewers (a third read Chinese; every third, from the first, is a senior who
-    also settles four-eyes decisions) and one QA analyst with the same capacity."""
+    also settles four-eyes decisions) and ``qa_analysts`` QA analysts with the same capacity."""
     team = []
     for index in range(reviewers):
         language: Language = "zh" if index % 3 == 1 else "en"
@@ -188,5 +188,7 @@ def default_team(
         team.append(
             ReviewerProfile(f"sim-{language}-{index + 1}", language, capacity, error_rate, speed, role)
         )
-    team.append(ReviewerProfile("sim-qa-1", "en", capacity, error_rate, speed, "qa"))
+    for index in range(qa_analysts):
+        language = "zh" if index % 2 else "en"
+        team.append(ReviewerProfile(f"sim-qa-{index + 1}", language, capacity, error_rate, speed, "qa"))
     return team

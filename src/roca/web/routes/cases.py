@@ -35,10 +35,10 @@ router = APIRouter(include_in_schema=False)
 TIMELINE_LIMIT = 500  # newest first; the account page pages through the rest
 LINK_LIMIT = 200  # shared identifiers read; a device shared by thousands is one finding, not a list
 MAX_MISSING_SIGNAL = 128
-BLIND_KINDS = ("qa", "shadow")
 KIND_PERMISSION = {
     "review": Permission.REVIEW_WORK,
     "shadow": Permission.REVIEW_WORK,
+    tasks.SECOND_REVIEW: Permission.REVIEW_WORK,
     "qa": Permission.QA_WORK,
 }
 
@@ -160,7 +160,11 @@ def _render_case(
 ) -> HTMLResponse:
     locale = page.locale
     unfinished = tasks.unfinished_tasks_of_case(session, case.id)
-    blind = any(task.kind in BLIND_KINDS for task in unfinished) and not can(page, Permission.POLICY_APPROVE)
+    blind = any(task.kind in tasks.BLIND_KINDS for task in unfinished) and not can(
+        page, Permission.POLICY_APPROVE
+    )
+    # A second review is independent only if the first reviewer's answer stays out of sight too.
+    second_opinion = blind and any(task.kind == tasks.SECOND_REVIEW for task in unfinished)
     pii = can(page, Permission.PII_READ)
     events = cases.account_events(session, case.account_id, EventFilter(), TIMELINE_LIMIT)
     total = len(events)
@@ -185,7 +189,7 @@ def _render_case(
         timeline=[event_row(event, pii) for event in events],
         timeline_total=total,
         links=_linked_accounts(session, page, case.account_id, pii),
-        history=_history(session, case.id, blind),
+        history=[] if second_opinion else _history(session, case.id, blind),
         scrub=scrub,
         task=held if held is not None and _may_decide(page, held) else None,
         form=form,
