@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     )
     automation_delta: float = Field(default=0.05, gt=0, lt=0.5, description="1 - confidence of the guarantee")
     automation_min_labelled: int = Field(default=100, ge=1)
+    qa_rate: float = Field(default=0.03, gt=0, le=1, description="share of automatic decisions audited blind")
     automation_segments: dict[str, dict[str, float]] = Field(
         default_factory=dict,
         description='per-segment alpha/delta, e.g. ROCA_AUTOMATION_SEGMENTS=\'{"kyb": {"alpha": 0.005}}\'',

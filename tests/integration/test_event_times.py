@@ -19,8 +19,9 @@ def test_an_event_at_an_exact_second_is_found_at_that_second(session_factory: se
         cases.ingest(session, [submission(ato_case(events=3))], "test")
     moment = datetime(2026, 11, 1, 10, 1, tzinfo=UTC)  # the second event of the factory's timeline
     with session_scope(session_factory) as session:
-        at = session.scalar(select(func.count()).select_from(AccountEvent).where(AccountEvent.ts == moment))
-        until = session.scalar(select(func.count()).select_from(AccountEvent).where(AccountEvent.ts <= moment))
+        events = select(func.count()).select_from(AccountEvent)
+        at = session.scalar(events.where(AccountEvent.ts == moment))
+        until = session.scalar(events.where(AccountEvent.ts <= moment))
         first = session.scalar(select(func.min(AccountIdentifier.first_seen)))
         seen_by_then = session.scalar(
             select(func.count()).select_from(AccountIdentifier).where(AccountIdentifier.first_seen < first)

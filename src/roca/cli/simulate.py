@@ -145,6 +145,12 @@ def run(
     eval_share: Annotated[
         float | None, typer.Option(min=0.01, max=0.99, help="newest share of labels held out (certification)")
     ] = None,
+    min_labelled: Annotated[
+        int | None, typer.Option(min=1, help="fewest labelled cases before a threshold is tested")
+    ] = None,
+    qa_rate: Annotated[
+        float | None, typer.Option(min=0.001, max=1.0, help="share of automatic decisions audited blind")
+    ] = None,
     database_url: Annotated[
         str | None, typer.Option(help="an empty database to run in (default: a fresh SQLite file in OUT)")
     ] = None,
@@ -157,6 +163,7 @@ def run(
         seed=seed, days=days, per_day=per_day, case_type=case_type, novel_from=novel_from,
         reviewers=reviewers, qa_analysts=qa_analysts, capacity=capacity, reviewer_error=reviewer_error,
         speed=speed, alpha=alpha, delta=delta, expert_cases=expert_cases, eval_share=eval_share,
+        min_labelled=min_labelled, qa_rate=qa_rate,
     )  # fmt: skip
     folder = out or default_out(seed)
     result = _run_loop(config, folder, database_url)

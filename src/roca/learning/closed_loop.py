@@ -16,9 +16,8 @@ import heapq
 import itertools
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -29,9 +28,9 @@ from roca.agent.decisions import RISKY_DECISION
 from roca.agent.service import Scorer, scorer_for
 from roca.cases import service as cases
 from roca.cases.prepare import submission
-from roca.cases.schemas import CaseType
 from roca.config import Settings
 from roca.learning.loop_clock import SimulatedClock, simulated_time
+from roca.learning.loop_config import LoopConfig, LoopResult, default_out, loop_settings
 from roca.learning.loop_expert import Expert, expert
 from roca.learning.loop_metrics import DayRecord
 from roca.learning.loop_team import Member, enrol
@@ -41,52 +40,19 @@ from roca.policy.service import active
 from roca.review import approvals
 from roca.review import service as review
 from roca.review.service import LEASE
-from roca.simulate import Exchange, GroundTruth, SimulatedCase, SimulationConfig
+from roca.simulate import Exchange, GroundTruth, SimulatedCase
 from roca.simulate.config import NOVEL_CAMPAIGN
 from roca.simulate.reviewers import default_team, minutes_for
 from roca.simulate.reviewers import review as simulated_review
 from roca.simulate.rng import stream
 from roca.storage import session_scope
 
+__all__ = ["LoopConfig", "LoopResult", "default_out", "run_closed_loop"]
+
 ACTOR = "closed-loop"
 EXCHANGE = "simulated-exchange"
 HOUR = timedelta(hours=1)
 LONGEST_TASK = LEASE - timedelta(minutes=1)  # a reviewer near the end of the lease submits
-
-
-@dataclass(frozen=True, slots=True)
-class LoopConfig:
-    seed: int = 0
-    days: int = 30
-    per_day: int = 400
-    case_type: CaseType = "ato"
-    novel_from: int | None = None
-    reviewers: int = 6
-    qa_analysts: int = 1
-    capacity: int = 60  # tasks per person per day
-    reviewer_error: float = 0.02
-    speed: float = 12.0  # tasks per hour
-    alpha: float = 0.01
-    delta: float = 0.05
-    # Cases the reference model that measures each case's ambiguity trains on (0: judge difficulty
-    # by scenario alone); see loop_expert.
-    expert_cases: int = 6000
-    # The learning engine's held-out share of the newest labels: also the window the thresholds are
-    # certified on (None: the deployment's setting).
-    eval_share: float | None = None
-
-    def simulation(self) -> SimulationConfig:
-        return SimulationConfig(
-            seed=self.seed, per_day=self.per_day, mix={self.case_type: 1.0}, novel_from_day=self.novel_from
-        )
-
-
-@dataclass(slots=True)
-class LoopResult:
-    config: LoopConfig
-    days: list[DayRecord] = field(default_factory=list)
-    status_counts: dict[str, int] = field(default_factory=dict)
-    seconds: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,20 +76,6 @@ class _Routed:
     recommendation: str  # ROCA's recommended decision
     automatic: str | None  # ROCA's automatic decision, when it decided alone
     difficulty: float | None  # how ambiguous the evidence is, relative to the average case
-
-
-def loop_settings(settings: Settings, config: LoopConfig) -> Settings:
-    """The deployment the loop runs: automatic promotion and policy approval, the run's alpha/delta."""
-    update: dict[str, Any] = {
-        "policy_auto_approve": True,
-        "learning_auto_promote": True,
-        "automation_alpha": config.alpha,
-        "automation_delta": config.delta,
-        "embedded_scoring": False,
-    }
-    if config.eval_share is not None:
-        update["learning_eval_share"] = config.eval_share
-    return settings.model_copy(update=update)
 
 
 def run_closed_loop(
@@ -155,6 +107,7 @@ class ClosedLoop:
         self.labels = 0
         self.seen_contractions = 0
         self.settling: set[int] = set()  # four-eyes decisions a senior is looking at
+        self.day_end = self.start
         self._sequence = itertools.count()
 
     def run(self) -> LoopResult:
@@ -189,6 +142,7 @@ class ClosedLoop:
         started = time.perf_counter()
         record = DayRecord(day)
         day_start = self.start + timedelta(days=day)
+        self.day_end = day_start + timedelta(days=1)
         clock.advance_to(day_start)
         self._policy_in_force(record)
         arrivals = _by_hour(self.exchange.day(day), day_start)
@@ -216,7 +170,7 @@ class ClosedLoop:
         finally:
             session.close()
         self._note_contractions(record)
-        self._night(clock, day_start + timedelta(days=1), record)
+        self._night(clock, self.day_end, record)
         record.seconds = time.perf_counter() - started
         return record
 
@@ -236,8 +190,8 @@ class ClosedLoop:
         """``member`` is free: they take the next job, or wait for the next cases to arrive."""
         member.busy = False
         hour = clock.now().hour
-        if not (member.on_shift(hour) and member.available):
-            return
+        if clock.now() >= self.day_end or not (member.on_shift(hour) and member.available):
+            return  # after midnight the night's retraining comes first; the queue waits for morning
         job = self._next_job(session, member, record)
         if job is not None:
             member.busy = True
@@ -432,7 +386,3 @@ def _learning_note(results: Any, case_type: str) -> str:
         if entry.get(key):
             return str(entry[key])[:200]
     return ""
-
-
-def default_out(seed: int) -> Path:
-    return Path("var") / "closed-loop" / str(seed)

@@ -9,7 +9,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from roca.learning.closed_loop import LoopResult
+from roca.learning.loop_config import LoopResult
 from roca.learning.loop_metrics import (
     DayRecord,
     error_windows,
@@ -219,7 +219,7 @@ def _charts(result: LoopResult, qa: list[Any], out: Path) -> None:
         ax.set_ylabel("share of the day's cases decided by ROCA")
         _markers(ax, result)
         ax.set_title("Automation rate per day")
-        ax.legend(loc="upper left", frameon=False, fontsize=8, ncols=3)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), frameon=False, fontsize=8, ncols=6)
         figure.savefig(out / CHARTS["automation"], facecolor="white")
 
         figure = Figure(figsize=(10, 4.2), dpi=120, layout="constrained")
@@ -244,7 +244,7 @@ def _charts(result: LoopResult, qa: list[Any], out: Path) -> None:
         ax.set_ylabel("error among automatic decisions")
         _markers(ax, result)
         ax.set_title("True vs QA-estimated error (bound clipped at the top)")
-        ax.legend(loc="upper left", frameon=False, fontsize=8, ncols=2)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), frameon=False, fontsize=8, ncols=4)
         figure.savefig(out / CHARTS["errors"], facecolor="white")
 
         figure = Figure(figsize=(10, 4.2), dpi=120, layout="constrained")
@@ -258,16 +258,17 @@ def _charts(result: LoopResult, qa: list[Any], out: Path) -> None:
         ax.set_ylabel("tasks")
         _markers(ax, result)
         ax.set_title("Reviewer workload and backlog")
-        ax.legend(loc="upper right", frameon=False, fontsize=8, ncols=2)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), frameon=False, fontsize=8, ncols=6)
         figure.savefig(out / CHARTS["workload"], facecolor="white")
 
 
 def _markers(ax: Any, result: LoopResult) -> None:
-    """Promotions (green, dotted), contractions (red, dashed), the novel campaign's start (purple)."""
-    for index, day in enumerate(d.day for d in result.days if d.promoted):
-        ax.axvline(
-            day + 0.5, color="#2e8b57", ls=":", lw=0.9, label="promotion (night)" if index == 0 else None
-        )
+    """Promotions (green triangles along the top), contractions (red, dashed), the novel campaign's
+    start (purple)."""
+    promoted = [d.day + 0.5 for d in result.days if d.promoted]  # promotions happen at night
+    if promoted:
+        ax.plot(promoted, [0.97] * len(promoted), "v", color="#2e8b57", ms=5,
+                transform=ax.get_xaxis_transform(), label="promotion (night)")  # fmt: skip
     for index, day in enumerate(d.day for d in result.days if d.contractions):
         ax.axvline(day, color="#b22222", ls="--", lw=1.2, label="contraction" if index == 0 else None)
     if result.config.novel_from is not None:

@@ -18,7 +18,6 @@ from roca.errors import Conflict, Forbidden, NotFound
 from roca.models import Case, Decision, PolicyVersion, ReviewTask
 from roca.policy.router import SegmentThresholds
 from roca.policy.thresholds import choose_segment_thresholds
-from roca.review.service import QA_RATE
 from roca.storage.base import utcnow
 
 
@@ -96,7 +95,7 @@ def recompute(
             "auto_clear": choice.auto_clear_threshold,
             "alpha": alpha,
             "delta": delta,
-            "qa_rate": QA_RATE,
+            "qa_rate": settings.qa_rate,
             "shadow": False,
             "labelled": len(probabilities),
             "justification": choice.to_record(),

@@ -39,6 +39,7 @@ def qa_probability(
     """The known audit probability pi of one automatic decision (stratified near the threshold)."""
     if segment is None:
         return base_rate
+    base_rate = segment.qa_rate if segment.qa_rate is not None else base_rate  # the policy's rate
     near = [
         t
         for t in (segment.auto_act, segment.auto_clear)

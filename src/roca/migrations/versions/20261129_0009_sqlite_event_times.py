@@ -12,6 +12,7 @@ Create Date: 2026-11-29 01:40:00.000000
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009"
@@ -26,12 +27,14 @@ _COLUMNS = (("account_events", "ts"), ("account_identifiers", "first_seen"))
 def upgrade() -> None:
     if op.get_bind().dialect.name != "sqlite":
         return
-    for table, column in _COLUMNS:
-        op.execute(
-            f"UPDATE {table} SET {column} = CASE WHEN length({column}) = 25 "
-            f"THEN substr({column}, 1, 19) || '.000000' ELSE substr({column}, 1, 26) END "
-            f"WHERE {column} LIKE '%+00:00'"
+    for name, column in _COLUMNS:
+        table = sa.table(name, sa.column(column, sa.String))
+        stored = table.c[column]
+        rewritten = sa.case(
+            (sa.func.length(stored) == 25, sa.func.substr(stored, 1, 19).concat(".000000")),
+            else_=sa.func.substr(stored, 1, 26),
         )
+        op.execute(table.update().where(stored.like("%+00:00")).values({column: rewritten}))
 
 
 def downgrade() -> None:
