@@ -60,9 +60,13 @@ def _progress(record: DayRecord) -> None:
 
 def _print(name: str, figures: dict[str, Any]) -> None:
     keep = ("automation_first_day", "automation_last_day", "automation_max", "true_error_overall",
-            "true_error_worst_window", "human_error_rate", "promotions", "contractions", "checks", "novel",
-            "seconds")  # fmt: skip
-    print(f"{name}: " + json.dumps({k: figures[k] for k in keep if k in figures}, indent=2, default=str))
+            "true_error_worst_window", "automated", "auto_errors", "human_error_rate", "contractions",
+            "checks", "novel", "seconds")  # fmt: skip
+    shown = {k: figures[k] for k in keep if k in figures}
+    shown["promotions"] = f"{len(figures['promotions'])} nights"
+    print(f"{name}:")
+    for key, value in shown.items():
+        print(f"  {key}: {json.dumps(value, default=str)}")
 
 
 def main() -> None:

@@ -377,12 +377,7 @@ def _by_hour(day: list[SimulatedCase], day_start: datetime) -> list[list[Simulat
     return hours
 
 
-def _learning_note(results: Any, case_type: str) -> str:
-    """One line from the learning run's results for the case type (promoted or why not)."""
-    entry = results.get(case_type) if isinstance(results, dict) else None
-    if not isinstance(entry, dict):
-        return ""
-    for key in ("reason", "promotion_reason", "skipped", "status"):
-        if entry.get(key):
-            return str(entry[key])[:200]
-    return ""
+def _learning_note(results: dict[str, Any], case_type: str) -> str:
+    """Why the night promoted the challenger or not, from the learning run's results."""
+    entry = results.get(case_type) or {}
+    return str(entry.get("reason", ""))[:200]

@@ -156,10 +156,10 @@ def novel_figures(records: Sequence[DayRecord], start_day: int) -> NovelFigures:
     delay = None
     if first_error is not None and first_contraction is not None:
         delay = first_contraction - first_error
-    before = [r.automation_rate for r in records if start_day - 5 <= r.day < start_day]
+    before = [r.automation_rate for r in records if start_day - 3 <= r.day < start_day]
     level = sum(before) / len(before) if before else 0.0
     recovery = None
-    if first_contraction is not None:
+    if first_contraction is not None and level > 0:
         recovery = next(
             (r.day for r in records if r.day > first_contraction and r.automation_rate >= RECOVERED * level),
             None,

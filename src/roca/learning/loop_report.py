@@ -9,7 +9,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from roca.learning.loop_config import LoopResult
+from roca.learning.loop_config import LoopConfig, LoopResult
 from roca.learning.loop_metrics import (
     DayRecord,
     error_windows,
@@ -116,9 +116,7 @@ def _markdown(result: LoopResult, document: dict[str, Any]) -> str:
     title = f"seed {config.seed}, {config.days} days x {config.per_day} {config.case_type} cases"
     return f"""# Closed loop: {title}
 
-Reviewers: {config.reviewers} (+1 QA analyst), {config.capacity} tasks a day each, {config.speed:g} an
-hour, {config.reviewer_error:.1%} error; alpha {config.alpha:g}, delta {config.delta:g}; novel campaign
-from day {config.novel_from if config.novel_from is not None else "-"}. Run time {head["seconds"]} s.
+{_setup(config)} Run time {head["seconds"]} s.
 
 | figure | value |
 |---|---:|
@@ -155,6 +153,19 @@ from day {config.novel_from if config.novel_from is not None else "-"}. Run time
 
 Cases by final status: {", ".join(f"{k} {v:,}" for k, v in sorted(document["status_counts"].items()))}.
 """
+
+
+def _setup(config: LoopConfig) -> str:
+    def given(value: object) -> str:
+        return "the deployment's" if value is None else str(value)
+
+    novel = config.novel_from if config.novel_from is not None else "-"
+    return (
+        f"{config.reviewers} reviewers and {config.qa_analysts} QA analysts, {config.capacity} tasks a day "
+        f"each ({config.speed:g} an hour), {config.reviewer_error:.1%} error; alpha {config.alpha:g}, "
+        f"delta {config.delta:g}; held-out share {given(config.eval_share)}, minimum labelled "
+        f"{given(config.min_labelled)}, QA rate {given(config.qa_rate)}; novel campaign from day {novel}."
+    )
 
 
 def _day_row(row: dict[str, Any]) -> str:
@@ -240,7 +251,8 @@ def _charts(result: LoopResult, qa: list[Any], out: Path) -> None:
             label=f"QA upper bound (1 - delta = {1 - result.config.delta:g})",
         )
         ax.axhline(alpha, color="black", lw=1.2, label=f"alpha = {alpha:g}")
-        ax.set_ylim(0, max(4 * alpha, 0.05))
+        worst = max((v for v in true if v is not None), default=0.0)
+        ax.set_ylim(0, min(0.15, max(4 * alpha, 0.05, 1.15 * worst)))  # every true error in view
         ax.set_ylabel("error among automatic decisions")
         _markers(ax, result)
         ax.set_title("True vs QA-estimated error (bound clipped at the top)")
