@@ -64,6 +64,13 @@ class Settings(BaseSettings):
     learning_include_noisy: bool = Field(
         default=False, description="keep cases whose human decisions disagree (noisy labels) in training"
     )
+    learning_promotion_margin: float = Field(
+        default=0.05,
+        ge=0,
+        le=1,
+        description="certified coverage a challenger must gain over a learned champion to replace it "
+        "(a champion keeps certifying on its growing pool of out-of-sample labels; a new one restarts it)",
+    )
     learning_auc_margin: float = Field(default=0.01, ge=0, description="how much worse an AUC may be")
     learning_ece_margin: float = Field(default=0.01, ge=0, description="how much worse an ECE may be")
     session_cookie_secure: bool = Field(default=False, description="mark the console cookie Secure (TLS)")

@@ -15,6 +15,7 @@ from roca.agent.quality import brier, ece_quantile, top_class
 from roca.policy.thresholds import choose_segment_thresholds
 
 FloatArray = NDArray[np.float64]
+RULES = "rules"  # the cold-start champion's name in Figures
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,16 +169,26 @@ def promotion_verdict(
     auc_margin: float,
     ece_margin: float,
     gaps: Gaps | None = None,
+    coverage_margin: float = 0.0,
 ) -> Verdict:
-    """Promote iff the challenger automates at least as much under the same guarantee (ties allowed)
-    and is not worse by more than the margins on calibration (ECE) and ranking (AUC): surely worse
-    when ``gaps`` (sampling noise) are given, by the point figures otherwise."""
+    """Promote iff the challenger automates at least as much under the same guarantee, and more by
+    ``coverage_margin`` when the champion is a learned model (its certification pool grows every
+    night; a new champion restarts from its held-out window, so a small gain does not pay), and is
+    not worse by more than the margins on calibration (ECE) and ranking (AUC): surely worse when
+    ``gaps`` (sampling noise) are given, by the point figures otherwise.  The cold-start rules are
+    replaced by any challenger at least as good."""
     if champion is None:
         return Verdict(True, "no champion model to measure against")
     if challenger.coverage < champion.coverage:
         return Verdict(
             False,
             f"certified coverage {challenger.coverage:.1%} is below the champion's {champion.coverage:.1%}",
+        )
+    if champion.model != RULES and challenger.coverage < champion.coverage + coverage_margin:
+        return Verdict(
+            False,
+            f"certified coverage {challenger.coverage:.1%} does not beat the champion's "
+            f"{champion.coverage:.1%} by the promotion margin {coverage_margin:.1%}",
         )
     noise = " beyond sampling noise" if gaps is not None else ""
     ece_gap = gaps.ece if gaps is not None else _gap(challenger.ece, champion.ece)

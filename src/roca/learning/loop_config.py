@@ -4,6 +4,7 @@ of learning and certification) and its result, and the deployment settings it ru
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -37,11 +38,13 @@ class LoopConfig:
     # setting).  More gives the first test the power to tolerate a few errors.
     min_labelled: int | None = None
     qa_rate: float | None = None  # the policy's blind-audit rate (None: the deployment's setting)
+    start: date | None = None  # the first simulated day (None: the simulator's default)
 
     def simulation(self) -> SimulationConfig:
-        return SimulationConfig(
+        config = SimulationConfig(
             seed=self.seed, per_day=self.per_day, mix={self.case_type: 1.0}, novel_from_day=self.novel_from
         )
+        return config if self.start is None else config.model_copy(update={"start": self.start})
 
 
 @dataclass(slots=True)

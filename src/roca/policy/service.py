@@ -71,21 +71,47 @@ def recompute(
     notes: str = "",
 ) -> PolicyVersion:
     """A proposed version: each segment's thresholds certified by Learn-then-Test on today's labels.
-    ``labelled`` gives a segment's (probabilities, risky, weights) from outside: after a new champion,
-    its own probabilities on held-out labelled cases, not those stored at decision time by the old
-    model (thresholds only hold for the scores they were certified on)."""
+    ``labelled`` gives a segment's (probabilities, risky, weights) from outside: the champion's own
+    probabilities on its out-of-sample labels, not those stored at decision time by an older model
+    (thresholds only hold for the scores they were certified on)."""
+    return _proposed(session, actor, certified_segments(session, settings, labelled), notes)
+
+
+def recompute_if_changed(
+    session: Session,
+    actor: str,
+    settings: Settings,
+    labelled: Mapping[str, tuple[list[float], list[bool], list[float]]] | None = None,
+    notes: str = "",
+) -> PolicyVersion | None:
+    """As :func:`recompute`, but None when every segment's thresholds equal those in force: a
+    nightly recertification that changes nothing leaves no version for a lead to approve."""
+    segments = certified_segments(session, settings, labelled)
+    in_force = thresholds_in_force(session)
+    unchanged = all(
+        (s["auto_act"], s["auto_clear"]) == _deployed(in_force.get(case_type))
+        for case_type, s in segments.items()
+    )
+    return None if unchanged else _proposed(session, actor, segments, notes)
+
+
+def certified_segments(
+    session: Session,
+    settings: Settings,
+    labelled: Mapping[str, tuple[list[float], list[bool], list[float]]] | None = None,
+) -> dict[str, Any]:
+    """Every segment's thresholds and their justification.  The guarantee is stated per segment
+    (its own alpha and delta), so delta is split over the two sides of that segment only."""
     in_force = thresholds_in_force(session)
     segments: dict[str, Any] = {}
     for case_type in DECISIONS:
         given = (labelled or {}).get(case_type)
         probabilities, risky, weights = given if given is not None else labelled_cases(session, case_type)
         deployed = in_force.get(case_type)
-        targets = settings.automation_segments.get(case_type, {})
-        alpha = float(targets.get("alpha", settings.automation_alpha))
-        delta = float(targets.get("delta", settings.automation_delta))
+        alpha, delta = segment_targets(settings, case_type)
         choice = choose_segment_thresholds(
             probabilities, risky, weights,
-            alpha=alpha, delta=delta, segments=len(DECISIONS),
+            alpha=alpha, delta=delta, segments=1,
             deployed_auto_act=deployed.auto_act if deployed else None,
             deployed_auto_clear=deployed.auto_clear if deployed else None,
             min_labelled=settings.automation_min_labelled,
@@ -100,6 +126,21 @@ def recompute(
             "labelled": len(probabilities),
             "justification": choice.to_record(),
         }
+    return segments
+
+
+def segment_targets(settings: Settings, case_type: str) -> tuple[float, float]:
+    """The segment's (alpha, delta): its own where ``ROCA_AUTOMATION_SEGMENTS`` sets them."""
+    targets = settings.automation_segments.get(case_type, {})
+    alpha = float(targets.get("alpha", settings.automation_alpha))
+    return alpha, float(targets.get("delta", settings.automation_delta))
+
+
+def _deployed(thresholds: SegmentThresholds | None) -> tuple[float | None, float | None]:
+    return (thresholds.auto_act, thresholds.auto_clear) if thresholds else (None, None)
+
+
+def _proposed(session: Session, actor: str, segments: dict[str, Any], notes: str) -> PolicyVersion:
     count = session.scalar(select(func.count()).select_from(PolicyVersion)) or 0
     policy = PolicyVersion(
         version=f"v{count + 1}", status="proposed", segments=segments, proposed_by=actor, notes=notes

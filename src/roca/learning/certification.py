@@ -1,0 +1,62 @@
+"""Which labels may certify a champion's thresholds (pure).
+
+A threshold holds only for the scores it was certified on, and only when the labels that certify it
+did not teach the model its answers.  The **certification pool** of a champion is every labelled
+case that is out of sample for it: the held-out window of its training run, and every case a person
+labelled after its training cutoff (its own routing chose them: the review band labelled in full,
+weight 1, its automatic decisions through blind audits drawn with known pi, weight 1/pi).  A case
+any person decided at or before the cutoff is never in the pool, even when its label moved later
+(a refused four-eyes decision decided again), so no training label can certify the model it trained.
+Noisy labels (people disagreeing) stay in: they are the hard cases, and leaving them out would make
+the band look cleaner than it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from roca.learning.dataset import CaseDecision, LabelledCase
+
+
+@dataclass(frozen=True, slots=True)
+class Cutoff:
+    """The newest label a model trained on: its decision time and, for ties, its decision id
+    (None when unknown: then every label at that instant counts as a training label)."""
+
+    decided_at: datetime
+    decision_id: int | None = None
+
+    def covers(self, decided_at: datetime, decision_id: int) -> bool:
+        """True when a decision at (decided_at, decision_id) is at or before the cutoff."""
+        if decided_at != self.decided_at:
+            return decided_at < self.decided_at
+        return self.decision_id is None or decision_id <= self.decision_id
+
+
+@dataclass(frozen=True, slots=True)
+class Pool:
+    rows: list[LabelledCase]
+    audits: int
+    since: datetime | None  # the oldest label in the pool
+
+
+def out_of_sample(
+    rows: Sequence[LabelledCase], decisions: Iterable[CaseDecision], cutoff: Cutoff | None
+) -> Pool:
+    """The labelled cases no person had decided by ``cutoff`` (all of them without a cutoff: a
+    model that learned from none of these labels, such as the cold-start rules), oldest first."""
+    if cutoff is None:
+        kept = list(rows)
+    else:
+        seen_before = {
+            d.case_id for d in decisions if not d.automatic and cutoff.covers(d.decided_at, d.decision_id)
+        }
+        kept = [row for row in rows if row.case_id not in seen_before]
+    kept.sort(key=lambda row: (row.decided_at, row.decision_id))
+    return Pool(
+        rows=kept,
+        audits=sum(row.source == "audit" for row in kept),
+        since=kept[0].decided_at if kept else None,
+    )
