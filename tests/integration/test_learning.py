@@ -93,8 +93,9 @@ def test_a_worse_challenger_is_refused_and_rollback_restores_the_champion(
 
     monkeypatch.setattr(learning, "fit_challenger", _shuffled(learning.fit_challenger))
     third = _learn(session_factory, tuned)
-    assert not third["promoted"] and not third["eligible"] and third["policy_version"] is None
+    assert not third["promoted"] and not third["eligible"]
     assert third["reason"].startswith("certified coverage")
+    assert third["certification"]["model"] == second["challenger"]["model"]  # the champion certifies
     assert third["champion"]["coverage"] > third["challenger"]["coverage"]
     with session_factory() as session:
         refused = registry.get(session, third["challenger"]["model"])
@@ -107,10 +108,36 @@ def test_a_worse_challenger_is_refused_and_rollback_restores_the_champion(
         restored, version = learning.rollback(session, tuned, "ato", "ml-eng")
         assert restored.version == first["challenger"]["model"]
         assert version.status == "active" and version.notes == f"rollback of ato to {restored.version}"
-        assert version.segments["ato"]["labelled"] == third["eval_rows"]  # its own held-out scores
+        # Certified on its own pool: every label after its training cutoff, none it trained on.
+        assert version.segments["ato"]["labelled"] == third["labels"] - first["train_rows"]
     with session_factory() as session:
         rolled = session.scalar(select(AuditRecord).where(AuditRecord.action == "model.rolled_back"))
         assert rolled is not None and rolled.payload["replaced"] == second["challenger"]["model"]
+
+
+def test_the_champion_recertifies_every_night_on_its_growing_pool_without_a_promotion(
+    settings: Settings, session_factory: sessionmaker[Session]
+) -> None:
+    days = simulated_days(4, 250)
+    labelled_quickly(session_factory, list(days[:2]))
+    first = _learn(session_factory, _tuned(settings))
+    assert first["promoted"] and first["certification"]["labels"] == first["eval_rows"]
+    labelled_quickly(session_factory, [days[2]])
+    kept = _learn(session_factory, _tuned(settings, learning_promotion_margin=1.0))  # no gain pays
+    assert not kept["promoted"] and "promotion margin" in kept["reason"]
+    pool = kept["certification"]
+    assert pool["model"] == first["challenger"]["model"]
+    # The pool grew by the new day's labels; the labels the champion trained on never enter it.
+    assert pool["labels"] == kept["labels"] - first["train_rows"] > first["eval_rows"]
+    with session_factory() as session:
+        in_force = policy.active(session)
+        assert in_force is not None and in_force.version == kept["policy_version"]
+        assert in_force.notes == "recertified on the champions' pools"
+        assert in_force.segments["ato"]["labelled"] == pool["labels"]
+    again = _learn(session_factory, _tuned(settings, learning_promotion_margin=1.0))
+    if again["policy_version"] is None:  # same labels, same thresholds: nothing for a lead to approve
+        with session_factory() as session:
+            assert policy.active(session).version == kept["policy_version"]  # type: ignore[union-attr]
 
 
 def test_promotion_waits_for_a_person_unless_the_deployment_promotes(
@@ -127,8 +154,14 @@ def test_promotion_waits_for_a_person_unless_the_deployment_promotes(
         assert run.results["kyc"] == {
             "status": "skipped", "promoted": False, "labels": 0,
             "reason": "skipped: 0 labelled cases: need 100 to train on and 60 newer ones to measure on",
+            "certification": {"model": "rules", "labels": 0, "audits": 0, "since": None},
         }  # fmt: skip
-        assert registry.champion(session, "ato") is None and run.policy_version is None
+        assert registry.champion(session, "ato") is None
+        # The cold-start rules learned from none of the labels: all of them certify their thresholds.
+        assert ato["certification"] == {
+            "model": "rules", "labels": ato["labels"], "audits": ato["audits"],
+            "since": ato["certification"]["since"],
+        }  # fmt: skip
     automatic = _tuned(settings, policy_auto_approve=False, learning_auto_promote=True)
     with session_scope(session_factory) as session:
         run = learning.run_learning(session, automatic, actor="roca", case_types=["ato"])

@@ -380,4 +380,6 @@ def _by_hour(day: list[SimulatedCase], day_start: datetime) -> list[list[Simulat
 def _learning_note(results: dict[str, Any], case_type: str) -> str:
     """Why the night promoted the challenger or not, from the learning run's results."""
     entry = results.get(case_type) or {}
-    return str(entry.get("reason", ""))[:200]
+    pool = entry.get("certification") or {}
+    certified = f"; certified on {pool['labels']} labels ({pool['audits']} audits)" if pool else ""
+    return (str(entry.get("reason", ""))[:160] + certified)[:240]

@@ -36,7 +36,12 @@ class Certification:
     since: str | None
 
     def summary(self) -> dict[str, Any]:
-        return {"model": self.model, "labels": len(self.scores[0]), "audits": self.audits, "since": self.since}
+        return {
+            "model": self.model,
+            "labels": len(self.scores[0]),
+            "audits": self.audits,
+            "since": self.since,
+        }
 
 
 def champion_pool(session: Session, case_type: str) -> Certification | None:
@@ -90,6 +95,7 @@ def recertified(
     ``always``, after a promotion or rollback); active at once where approval is automatic,
     otherwise proposed for a risk lead.  None when nothing changed: no version for a lead to
     approve every night."""
+    proposed: PolicyVersion | None
     if always:
         proposed = policy.recompute(session, actor, settings, labelled=pools, notes=notes)
     else:

@@ -1,14 +1,16 @@
 """Retraining from reviewers' labels: per case type a challenger trained on the older labels, measured
-against the champion on the newest window, registered, and promoted when it is at least as good and
-someone allowed to asked for it (or the deployment promotes by itself).  After a promotion or a
-rollback the thresholds are certified again, on the new champion's own probabilities for the
-held-out labels, as a new policy version.  Functions flush, never commit."""
+against the champion on the newest window, registered, and promoted when it pays (more certified
+coverage than a learned champion by the promotion margin; at least as much as the cold-start rules)
+and someone allowed to asked for it (or the deployment promotes by itself).  Then, every run, each
+segment's thresholds are certified again on its champion's certification pool (every label out of
+sample for it, scored by it: ``recertify``), as a new policy version when they change.  Functions
+flush, never commit."""
 
 from __future__ import annotations
 
 import hashlib
 import pickle
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -19,13 +21,15 @@ from sqlalchemy.orm import Session
 
 from roca.agent import registry
 from roca.agent.decisions import DECISIONS
+from roca.agent.registry import CHAMPION
 from roca.agent.rules import rule_scorer
 from roca.audit.writer import record
 from roca.cases.schemas import CaseType
 from roca.config import Settings
 from roca.errors import FieldError, NotFound, ValidationFailed
-from roca.learning import dataset, repository
+from roca.learning import dataset, recertify, repository
 from roca.learning.evaluate import (
+    RULES,
     Figures,
     PolicyMaths,
     Verdict,
@@ -33,13 +37,11 @@ from roca.learning.evaluate import (
     promotion_verdict,
     surely_worse_by,
 )
+from roca.learning.recertify import TRAIN_LAST_DECISION, reads_catalog
 from roca.learning.train import MODEL_KIND, fit_challenger, training_problem
 from roca.models import LearningRun, ModelVersion, PolicyVersion
-from roca.policy import service as policy
 from roca.signals import catalog
 from roca.storage.base import utcnow
-
-HeldOut = tuple[list[float], list[bool], list[float]]  # what policy.recompute reads per segment
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +60,7 @@ class _Data:
 @dataclass(frozen=True, slots=True)
 class _Outcome:
     result: dict[str, Any]
-    held_out: HeldOut | None = None  # the new champion's scores on the window, when promoted
+    promoted: bool = False
 
 
 def run_learning(
@@ -100,15 +102,18 @@ def queue_run(
 def execute(
     session: Session, settings: Settings, run: LearningRun, now: datetime | None = None
 ) -> LearningRun:
-    """Do a queued or running run: every case type it names, then one policy version if any model
-    was promoted."""
+    """Do a queued or running run: every case type it names, then each one's thresholds certified
+    on its champion's pool: a policy version when a model was promoted or a threshold moved."""
     repository.one_run_at_a_time(session)
     outcomes = {ct: _learn(session, settings, ct, run) for ct in run.case_types or list(DECISIONS)}
-    held_out = {ct: o.held_out for ct, o in outcomes.items() if o.held_out is not None}
-    if held_out:
-        promoted = ", ".join(outcomes[ct].result["challenger"]["model"] for ct in held_out)
-        version = _recalibrate(session, settings, held_out, run.actor, f"promoted {promoted}")
-        run.policy_version = version.version
+    pools = {ct: pool for ct in outcomes if (pool := recertify.champion_pool(session, ct)) is not None}
+    promoted = [o.result["challenger"]["model"] for o in outcomes.values() if o.promoted]
+    notes = f"promoted {', '.join(promoted)}" if promoted else "recertified on the champions' pools"
+    scores = {ct: pool.scores for ct, pool in pools.items()}
+    version = recertify.recertified(session, settings, scores, run.actor, notes, always=bool(promoted))
+    run.policy_version = version.version if version is not None else None
+    for ct, pool in pools.items():
+        outcomes[ct].result["certification"] = pool.summary()
     run.results = {ct: o.result for ct, o in outcomes.items()}
     run.status, run.finished_at = "done", now or utcnow()
     session.flush()
@@ -139,16 +144,17 @@ def recent_runs(session: Session, limit: int = 20) -> list[LearningRun]:
 def rollback(
     session: Session, settings: Settings, case_type: str, actor: str
 ) -> tuple[ModelVersion, PolicyVersion]:
-    """The previous champion again, and thresholds certified on its probabilities for the newest
-    held-out labels (none certified when there are too few: automation waits for labels)."""
+    """The previous champion again, and thresholds certified on its probabilities for its own
+    certification pool (none certified when there are too few labels: automation waits for them)."""
     repository.one_run_at_a_time(session)
     restored = registry.rollback(session, case_type, actor)
-    data = _labelled_or_none(session, settings, case_type)
-    held: HeldOut = ([], [], [])
-    if data is not None and _reads_catalog(restored, case_type):
-        held = _held_out(case_type, registry.load(restored), data)
+    scores: recertify.Scores = ([], [], [])
+    if reads_catalog(restored, case_type):
+        scores = recertify.pool_of(session, case_type, restored).scores
     notes = f"rollback of {case_type} to {restored.version}"
-    return restored, _recalibrate(session, settings, {case_type: held}, actor, notes)
+    version = recertify.recertified(session, settings, {case_type: scores}, actor, notes, always=True)
+    assert version is not None  # always: a version is proposed
+    return restored, version
 
 
 def _learn(session: Session, settings: Settings, case_type: str, run: LearningRun) -> _Outcome:
@@ -183,12 +189,12 @@ def _compare(
         champion = measure(name, old, data.y_eval, data.w_eval, risky, maths)
         gaps = surely_worse_by(proba, old, data.y_eval, data.w_eval, risky)
     verdict = promotion_verdict(
-        figures, champion, gaps=gaps,
+        figures, champion, gaps=gaps, coverage_margin=settings.learning_promotion_margin,
         auc_margin=settings.learning_auc_margin, ece_margin=settings.learning_ece_margin,
     )  # fmt: skip
     version = _registered(session, case_type, run, challenger, data, figures, champion, verdict.reason)
     figures = replace(figures, model=version.version)
-    if version.status == registry.CHAMPION:
+    if version.status == CHAMPION:
         verdict = Verdict(False, "the challenger is the champion itself (retrained on the same labels)")
     promoted = verdict.eligible and (run.promote_requested or settings.learning_auto_promote)
     if promoted:
@@ -199,8 +205,7 @@ def _compare(
         **_counts(data), "challenger": figures.as_dict(),
         "champion": champion.as_dict() if champion else None,
     }  # fmt: skip
-    held = _scores(proba[:, risky], data.y_eval == risky, data.w_eval) if promoted else None
-    return _Outcome(result, held)
+    return _Outcome(result, promoted)
 
 
 def _registered(
@@ -257,7 +262,7 @@ def _metrics(
         "ece": figures.ece, "certified_coverage": figures.coverage, "auto_act": figures.auto_act,
         "auto_clear": figures.auto_clear, "eval_rows": len(data.split.evaluation),
         "train_rows": len(data.split.train), "champion": champion.as_dict() if champion else None,
-        "verdict": verdict,
+        "verdict": verdict, TRAIN_LAST_DECISION: data.split.train[-1].decision_id,
     }  # fmt: skip
 
 
@@ -267,17 +272,13 @@ def _champion_scores(
     """The champion's probabilities on the window: the registered one, or the cold-start rules
     before any; None when the champion reads other signals than the catalog computes today."""
     row = registry.champion(session, case_type)
-    if row is not None and not _reads_catalog(row, case_type):
+    if row is not None and not reads_catalog(row, case_type):
         return None
     if row is None:
-        name, estimator = "rules", rule_scorer(case_type)
+        name, estimator = RULES, rule_scorer(case_type)
     else:
         name, estimator = row.version, registry.load(row)
     return name, np.asarray(estimator.predict_proba(data.x_eval), dtype=np.float64)
-
-
-def _reads_catalog(row: ModelVersion, case_type: str) -> bool:
-    return row.feature_hash == registry.feature_hash(catalog.feature_names(case_type))  # type: ignore[arg-type]
 
 
 def _labelled_data(session: Session, settings: Settings, case_type: CaseType) -> _Data:
@@ -294,34 +295,6 @@ def _labelled_data(session: Session, settings: Settings, case_type: CaseType) ->
     )  # fmt: skip
 
 
-def _labelled_or_none(session: Session, settings: Settings, case_type: str) -> _Data | None:
-    try:
-        return _labelled_data(session, settings, case_type)  # type: ignore[arg-type]
-    except dataset.TooFewLabels:
-        return None
-
-
-def _held_out(case_type: str, estimator: Any, data: _Data) -> HeldOut:
-    risky = dataset.risky_column(case_type)  # type: ignore[arg-type]
-    proba = np.asarray(estimator.predict_proba(data.x_eval), dtype=np.float64)
-    return _scores(proba[:, risky], data.y_eval == risky, data.w_eval)
-
-
-def _scores(p: NDArray[np.float64], risky: NDArray[np.bool_], weight: NDArray[np.float64]) -> HeldOut:
-    return [float(v) for v in p], [bool(v) for v in risky], [float(v) for v in weight]
-
-
-def _recalibrate(
-    session: Session, settings: Settings, held_out: Mapping[str, HeldOut], actor: str, notes: str
-) -> PolicyVersion:
-    """A policy version certified on the given scores; active at once where approval is automatic,
-    otherwise proposed for a risk lead."""
-    proposed = policy.recompute(session, actor, settings, labelled=held_out, notes=notes)
-    if settings.policy_auto_approve:
-        policy.approve(session, proposed.version, None, settings)
-    return proposed
-
-
 def _rules(settings: Settings) -> dataset.SplitRules:
     return dataset.SplitRules(
         eval_share=settings.learning_eval_share, min_eval_rows=settings.learning_min_eval_rows,
@@ -336,6 +309,6 @@ def _maths(settings: Settings, case_type: str) -> PolicyMaths:
     return PolicyMaths(
         alpha=float(targets.get("alpha", settings.automation_alpha)),
         delta=float(targets.get("delta", settings.automation_delta)),
-        segments=len(DECISIONS),
+        segments=1,  # the guarantee is per segment: delta over this segment's two sides
         min_labelled=settings.automation_min_labelled,
     )

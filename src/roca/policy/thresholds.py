@@ -12,8 +12,10 @@ Statistics (Angelopoulos, Bates, Candès, Jordan, Lei 2021, "Learn then Test", a
   loosest, certifies while ``p <= delta'`` and stops at the first failure. The ordering is fixed
   before the labels are seen, so the family-wise error is at most ``delta'``: with probability
   ``>= 1 - delta'`` every certified threshold, hence the deployed loosest one, has error ``<= alpha``.
-  Each side gets ``delta' = delta / 2`` (and ``delta / (2 * segments)`` when every segment must hold
-  at once), so both sides of a segment hold together with probability ``>= 1 - delta``.
+  Each side gets ``delta' = delta / 2``, so both sides of a segment hold together with probability
+  ``>= 1 - delta``: the guarantee ROCA states is per segment (each segment's own alpha and delta,
+  docs/decisions/0004-per-segment-guarantee.md).  ``segments > 1`` gives ``delta / (2 * segments)``
+  for a deployment that wants every segment to hold at once.
 * Candidates with too few labelled cases to certify even with zero errors (``n`` below the minimum,
   or ``(1 - alpha)^n > delta'``: 299 cases at alpha 1 %, delta' 5 %) are not tested and never
   automated; the sequence starts at the first testable one. Whether a candidate is testable depends

@@ -89,3 +89,17 @@ def test_the_fast_auc_is_scikit_learns_with_weights_and_ties() -> None:
     weight = rng.choice([1.0, 1 / 0.03], size=500)
     assert weighted_auc(hit, score, weight) == pytest.approx(roc_auc_score(hit, score, sample_weight=weight))
     assert np.isnan(weighted_auc(np.ones(5, dtype=bool), score[:5], weight[:5]))
+
+
+def test_a_learned_champion_is_replaced_only_by_a_margin_of_certified_coverage() -> None:
+    champion = _figures(0.50)
+    small_gain = promotion_verdict(
+        _figures(0.53), champion, auc_margin=0.01, ece_margin=0.01, coverage_margin=0.05
+    )
+    assert not small_gain.eligible and "promotion margin 5.0%" in small_gain.reason
+    pays = promotion_verdict(_figures(0.56), champion, auc_margin=0.01, ece_margin=0.01, coverage_margin=0.05)
+    assert pays.eligible
+    # The cold-start rules give way to any challenger at least as good: no pool worth keeping.
+    rules = Figures("rules", 500, 0.8, 0.1, 0.05, 0.0, None, None)
+    first = promotion_verdict(_figures(0.0), rules, auc_margin=0.01, ece_margin=0.01, coverage_margin=0.05)
+    assert first.eligible
