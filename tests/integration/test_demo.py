@@ -37,7 +37,7 @@ def test_demo_lives_a_closed_loop_loads_examples_and_prints_logins(tmp_path: Pat
     first = _demo(tmp_path)
     assert first.returncode == 0, first.stderr
     assert "lived 2 simulated days (120 cases)" in first.stdout
-    assert "60 new alerts arrived" in first.stdout
+    assert "60 new alerts arrived: ROCA decided" in first.stdout
     assert "loaded 4 new cases" in first.stdout
     for login in ("reviewer / roca-demo-reviewer", "shenhe / roca-demo-shenhe", "lead / roca-demo-lead"):
         assert login in first.stdout
@@ -52,6 +52,7 @@ def test_demo_lives_a_closed_loop_loads_examples_and_prints_logins(tmp_path: Pat
     engine.dispose()
     assert waiting and waiting > 0  # a queue to work
     assert trained == 2  # one learning run a simulated night
+    assert "champion ato-" in first.stdout  # the bootstrap model, trained on the simulated exchange
     again = _demo(tmp_path)
     assert again.returncode == 0, again.stderr
     assert "lived" not in again.stdout  # the loop runs once, on a fresh database

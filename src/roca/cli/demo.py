@@ -51,7 +51,7 @@ def demo(
     host: str = "127.0.0.1",
     port: int = 8000,
     examples: Annotated[Path, typer.Option(help="folder of case files to load")] = EXAMPLES,
-    loop_days: Annotated[int, typer.Option(min=0, help="simulated days lived before the console opens")] = 8,
+    loop_days: Annotated[int, typer.Option(min=0, help="simulated days lived before the console opens")] = 5,
     loop_per_day: Annotated[int, typer.Option(min=1, help="cases the simulated exchange sends a day")] = 250,
     no_serve: Annotated[bool, typer.Option("--no-serve", help="set up and load, but do not serve")] = False,
 ) -> None:
@@ -62,6 +62,7 @@ def demo(
     fresh = not _has_cases()
     init(admin_username=DEMO_ADMIN, admin_password=DEMO_ADMIN_PASSWORD)
     if fresh and loop_days:
+        _bootstrap_champion()
         _live_closed_loop(loop_days, loop_per_day)
     _create_demo_logins()
     files = [CaseFile(p) for p in sorted(examples.glob("*.json*"))]
@@ -92,15 +93,34 @@ def _has_cases() -> bool:
         return session.scalar(select(Case.id).limit(1)) is not None
 
 
+def _bootstrap_champion() -> None:
+    """What a new deployment does before reviewers' labels exist: a model trained on the simulated
+    exchange (another seed than the loop's world), so the loop starts from a sensible champion."""
+    from roca.agent import registry
+    from roca.agent.training import train_on_simulation
+
+    with console.status("training the first account-takeover model on the simulated exchange"):
+        trained = train_on_simulation("ato", days=12, per_day=800, seed=11, test_days=2)
+    with command_session() as session:
+        version = registry.register(
+            session, case_type="ato", estimator=trained.estimator, feature_names=trained.feature_names,
+            kind="lightgbm+venn-abers", actor=CLI_ACTOR, metrics=trained.metrics(),
+            trained_from=trained.trained_from, trained_to=trained.trained_to,
+            training_rows=trained.training_rows, notes="demo bootstrap: the simulated exchange (seed 11)",
+        )  # fmt: skip
+        registry.promote(session, version.version, CLI_ACTOR)
+    console.print(f"champion {version.version}: AUC {trained.report.auc:.3f} on simulated hold-out days")
+
+
 def _live_closed_loop(days: int, per_day: int) -> None:
     """The loop's days end the day before yesterday; yesterday's alerts, routed now, are the queue."""
     from roca.learning.closed_loop import run_closed_loop
     from roca.learning.loop_metrics import DayRecord
 
     start = (datetime.now(UTC) - timedelta(days=days + 1)).date()
-    # A team a little short of the intake, so the last day leaves cases for the demo's reviewers.
+    # Five days: the fifth night certifies the first auto-clear threshold (seed 7, the bootstrap model).
     config = LoopConfig(seed=7, days=days, per_day=per_day, start=start, reviewers=4, capacity=55,
-                        qa_analysts=1, expert_cases=2000)  # fmt: skip
+                        qa_analysts=1, expert_cases=6000)  # fmt: skip
     with console.status("simulated day 1: the exchange opens") as status:
 
         def progress(record: DayRecord) -> None:
@@ -119,18 +139,29 @@ def _live_closed_loop(days: int, per_day: int) -> None:
 
 
 def _arrived_alerts(config: LoopConfig, day: int) -> None:
+    from sqlalchemy import func, select
+
     """The last day's alerts arrive after the simulated team went home: the demo's reviewers' work."""
     from roca.agent.service import scorer_for
     from roca.agent.worker import score_until_idle
     from roca.cases import service as cases
     from roca.cases.prepare import submission
+    from roca.models import Case
     from roca.simulate import Exchange
 
     arrived = Exchange(config.simulation()).day(day)
     with command_session() as session:
-        cases.ingest(session, [submission(simulated.case) for simulated in arrived], "demo")
+        results = cases.ingest(session, [submission(simulated.case) for simulated in arrived], "demo")
     score_until_idle(session_factory(), scorer_for(settings()))
-    console.print(f"{len(arrived)} new alerts arrived and were routed")
+    ids = [result.case_id for result in results if result.case_id is not None]
+    with command_session() as session:
+        query = select(Case.status, func.count()).where(Case.id.in_(ids)).group_by(Case.status)
+        by_status = {status: int(n) for status, n in session.execute(query)}
+    automatic = sum(n for status, n in by_status.items() if status not in ("queued", "in_review"))
+    console.print(
+        f"{len(arrived)} new alerts arrived: ROCA decided {automatic} alone, "
+        f"{len(arrived) - automatic} wait for review"
+    )
 
 
 def _create_demo_logins() -> None:
