@@ -210,22 +210,37 @@ def test_a_valid_overturn_is_stored_and_the_next_case_follows(
     assert last.status_code == 303 and last.headers["location"] == "/?empty=1"
 
 
-def test_a_qa_audit_is_decided_blind_and_the_next_audit_follows(
+def test_a_blind_overturn_is_recorded_then_explained_and_the_next_audit_follows(
     client: TestClient, session_factory: sessionmaker[Session], settings: Settings
 ) -> None:
     console_user(session_factory, "quinn", Role.QA)
     case_id, _ = scored_case_with_task(session_factory, settings, kind="qa", claimed_by="quinn")
     csrf = sign_in(client, "quinn")
-    # Asking the auditor for a root cause only when they differ from ROCA would reveal ROCA's answer.
+    # Asking for a root cause before the blind decision is recorded would reveal ROCA's answer.
     audited = client.post(
         f"/cases/{case_id}/decision",
         data={"csrf_token": csrf, "decision": "not_ato"},
         follow_redirects=False,
     )
-    assert audited.status_code == 303 and audited.headers["location"] == "/qa?empty=1"
+    assert audited.status_code == 303 and audited.headers["location"] == f"/cases/{case_id}#explain"
     made = [d for d in _decisions(session_factory, case_id) if not d.automatic]
-    assert [(d.decision, d.root_cause) for d in made] == [("not_ato", None)]
-    assert made[0].agrees_with_roca is False
+    assert [(d.decision, d.agrees_with_roca, d.root_cause) for d in made] == [("not_ato", False, None)]
+    page = client.get(f"/cases/{case_id}").text
+    assert "Why was ROCA wrong?" in page and "Confirm account takeover" in unescape(page)
+    refused = client.post(f"/cases/{case_id}/explanation", data={"csrf_token": csrf, "annotation": ""})
+    assert refused.status_code == 422 and "Choose a root cause" in refused.text
+    explained = client.post(
+        f"/cases/{case_id}/explanation",
+        data={"csrf_token": csrf, "root_cause": "data_quality", "annotation": "设备记录有误。用户本人操作。"},
+        follow_redirects=False,
+    )
+    assert explained.status_code == 303 and explained.headers["location"] == "/qa?empty=1"
+    made = [d for d in _decisions(session_factory, case_id) if not d.automatic]
+    assert [(d.root_cause, d.annotation) for d in made] == [("data_quality", "设备记录有误。用户本人操作。")]
+    again = client.post(
+        f"/cases/{case_id}/explanation", data={"csrf_token": csrf, "root_cause": "other", "annotation": "x."}
+    )
+    assert again.status_code == 403  # explained once; nothing left to explain
 
 
 def test_only_the_holder_of_the_task_may_decide_or_release(

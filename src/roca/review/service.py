@@ -301,3 +301,43 @@ def latest_decisions(session: Session, case_ids: list[int]) -> dict[int, Decisio
 def latest_decision(session: Session, case_id: int) -> Decision | None:
     query = select(Decision).where(Decision.case_id == case_id, Decision.status != LABEL_ONLY)
     return session.scalar(query.order_by(Decision.id.desc()).limit(1))
+
+
+# Kinds whose person decided without seeing ROCA's answer and may explain an overturn afterwards.
+EXPLAINABLE_KINDS = ("qa", "shadow")
+
+
+def overturn_awaiting_explanation(session: Session, case_id: int, who: Principal) -> Decision | None:
+    """``who``'s blind decision on the case that differs from ROCA and has no root cause yet."""
+    for made in repository.decisions_of_case(session, case_id):
+        if made.user_id == who.user_id and made.agrees_with_roca is False and made.root_cause is None:
+            task = session.get(ReviewTask, made.task_id) if made.task_id is not None else None
+            if task is not None and task.kind in EXPLAINABLE_KINDS:
+                return made
+    return None
+
+
+def explain_overturn(
+    session: Session,
+    case_id: int,
+    who: Principal,
+    root_cause: str | None,
+    annotation: str | None,
+    signal_marks: list[dict[str, str]] | None = None,
+) -> Decision:
+    """The root cause and annotation of a blind overturn, given once the decision is recorded: the
+    label stayed blind, and the ML engineers still learn why ROCA was wrong."""
+    made = overturn_awaiting_explanation(session, case_id, who)
+    if made is None:
+        raise Conflict(
+            "no blind overturn of yours on this case is waiting for an explanation", case_id=case_id
+        )
+    problems = feedback_problems(True, root_cause, annotation)
+    if problems:
+        raise ValidationFailed("the feedback is incomplete", problems)
+    made.root_cause, made.annotation = root_cause, (annotation or "").strip()
+    made.signal_marks = signal_marks or []
+    session.flush()
+    record(session, actor=who.username, action="case.overturn_explained", entity_type="case",
+           entity_id=case_id, payload={"decision_id": made.id, "root_cause": root_cause})  # fmt: skip
+    return made

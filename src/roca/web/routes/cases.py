@@ -99,7 +99,7 @@ def submit_decision(
         return _render_case(page, session, case, form, status_code=422)
     known = [item["id"] for item in _scoring_signals(session, case_id)]
     try:
-        review.decide(
+        made = review.decide(
             session, task.id, page.principal, decision, root_cause or None, annotation,
             view.signal_marks(form.misleading, form.missing_signal, known),
         )  # fmt: skip
@@ -111,6 +111,41 @@ def submit_decision(
         return _render_case(page, session, case, form, status_code=409)
     except (Forbidden, NotFound):
         return render(page, "error.html", status_code=403, reason="forbidden")
+    if task.kind in review.EXPLAINABLE_KINDS and made.agrees_with_roca is False and not made.root_cause:
+        # The blind label is recorded; now ROCA's answer may be shown and the overturn explained.
+        return RedirectResponse(f"/cases/{case_id}#explain", status_code=303)
+    return _next_of_kind(request, session, page, task.kind)
+
+
+@router.post("/cases/{case_id}/explanation", dependencies=[Depends(require_csrf)], response_model=None)
+def explain_overturn(
+    request: Request,
+    case_id: int,
+    page: SignedInPage,
+    session: SessionDep,
+    root_cause: Annotated[str, Form()] = "",
+    annotation: Annotated[str, Form()] = "",
+    misleading: Annotated[list[str] | None, Form()] = None,
+    missing_signal: Annotated[str, Form()] = "",
+) -> HTMLResponse | RedirectResponse:
+    require(page, Permission.CASES_READ)
+    case = cases.get_case(session, case_id)
+    if case is None:
+        return render(page, "error.html", status_code=404, reason="not_found")
+    made = review.overturn_awaiting_explanation(session, case_id, page.principal)
+    task = session.get(ReviewTask, made.task_id) if made is not None and made.task_id is not None else None
+    if task is None:
+        return render(page, "error.html", status_code=403, reason="forbidden")
+    form = DecisionForm("", root_cause, annotation, list(misleading or []), missing_signal)
+    known = [item["id"] for item in _scoring_signals(session, case_id)]
+    try:
+        review.explain_overturn(
+            session, case_id, page.principal, root_cause or None, annotation,
+            view.signal_marks(form.misleading, form.missing_signal[:MAX_MISSING_SIGNAL], known),
+        )  # fmt: skip
+    except ValidationFailed as refused:
+        form.errors = {error.path: view.form_problem(error.path, error.reason) for error in refused.errors}
+        return _render_case(page, session, case, form, status_code=422)
     return _next_of_kind(request, session, page, task.kind)
 
 
@@ -192,6 +227,7 @@ def _render_case(
         history=[] if second_opinion else _history(session, case.id, blind),
         scrub=scrub,
         task=held if held is not None and _may_decide(page, held) else None,
+        explain=None if blind else review.overturn_awaiting_explanation(session, case.id, page.principal),
         form=form,
         names=_names(locale),
         decision_codes=view.decision_codes(case.case_type),

@@ -99,7 +99,7 @@
       }
     });
     updateCounter();
-    updateRequired();
+    if (choices.length) updateRequired();  // the overturn-explanation form has no choices: always required
   }
 
   document.addEventListener("DOMContentLoaded", function () {
