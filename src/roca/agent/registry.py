@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import pickle
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,6 +15,9 @@ from roca.audit.writer import record
 from roca.errors import Conflict, NotFound
 from roca.models import ModelVersion
 from roca.storage.base import utcnow
+
+if TYPE_CHECKING:
+    from roca.agent.training import TrainedModel
 
 CANDIDATE, CHAMPION, RETIRED = "candidate", "champion", "retired"
 
@@ -63,6 +66,16 @@ def register(
         payload={"case_type": case_type, "kind": kind, "sha256": digest, "metrics": version.metrics},
     )
     return version
+
+
+def register_trained(session: Session, trained: TrainedModel, actor: str, notes: str) -> ModelVersion:
+    """A model trained on the simulated exchange, registered as a candidate."""
+    return register(
+        session, case_type=trained.case_type, estimator=trained.estimator,
+        feature_names=trained.feature_names, kind="lightgbm+venn-abers", actor=actor,
+        metrics=trained.metrics(), trained_from=trained.trained_from, trained_to=trained.trained_to,
+        training_rows=trained.training_rows, notes=notes,
+    )  # fmt: skip
 
 
 def feature_hash(feature_names: list[str]) -> str:

@@ -102,12 +102,9 @@ def _bootstrap_champion() -> None:
     with console.status("training the first account-takeover model on the simulated exchange"):
         trained = train_on_simulation("ato", days=12, per_day=800, seed=11, test_days=2)
     with command_session() as session:
-        version = registry.register(
-            session, case_type="ato", estimator=trained.estimator, feature_names=trained.feature_names,
-            kind="lightgbm+venn-abers", actor=CLI_ACTOR, metrics=trained.metrics(),
-            trained_from=trained.trained_from, trained_to=trained.trained_to,
-            training_rows=trained.training_rows, notes="demo bootstrap: the simulated exchange (seed 11)",
-        )  # fmt: skip
+        version = registry.register_trained(
+            session, trained, CLI_ACTOR, notes="demo bootstrap: the simulated exchange (seed 11)"
+        )
         registry.promote(session, version.version, CLI_ACTOR)
     console.print(f"champion {version.version}: AUC {trained.report.auc:.3f} on simulated hold-out days")
 

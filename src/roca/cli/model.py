@@ -95,18 +95,8 @@ def train(
     with console.status(f"replaying {days} simulated days and training the {case_type} model ..."):
         trained = train_on_simulation(case_type, days, per_day, seed, test_days)  # type: ignore[arg-type]
     with command_session() as session:
-        version = registry.register(
-            session,
-            case_type=case_type,
-            estimator=trained.estimator,
-            feature_names=trained.feature_names,
-            kind="lightgbm+venn-abers",
-            actor=CLI_ACTOR,
-            metrics=trained.metrics(),
-            trained_from=trained.trained_from,
-            trained_to=trained.trained_to,
-            training_rows=trained.training_rows,
-            notes=f"trained on the simulated exchange (seed {seed})",
+        version = registry.register_trained(
+            session, trained, CLI_ACTOR, notes=f"trained on the simulated exchange (seed {seed})"
         )
         if promote_:
             registry.promote(session, version.version, CLI_ACTOR)

@@ -94,8 +94,7 @@ def submit_decision(
         return render(page, "error.html", status_code=403, reason="forbidden")
     require(page, KIND_PERMISSION.get(task.kind, Permission.REVIEW_WORK))
     form = DecisionForm(decision, root_cause, annotation, list(misleading or []), missing_signal)
-    if len(form.missing_signal.strip()) > MAX_MISSING_SIGNAL:
-        form.errors["missing_signal"] = "too_long"
+    if _missing_signal_too_long(form):
         return _render_case(page, session, case, form, status_code=422)
     known = [item["id"] for item in _scoring_signals(session, case_id)]
     try:
@@ -137,11 +136,13 @@ def explain_overturn(
     if task is None:
         return render(page, "error.html", status_code=403, reason="forbidden")
     form = DecisionForm("", root_cause, annotation, list(misleading or []), missing_signal)
+    if _missing_signal_too_long(form):
+        return _render_case(page, session, case, form, status_code=422)
     known = [item["id"] for item in _scoring_signals(session, case_id)]
     try:
         review.explain_overturn(
             session, case_id, page.principal, root_cause or None, annotation,
-            view.signal_marks(form.misleading, form.missing_signal[:MAX_MISSING_SIGNAL], known),
+            view.signal_marks(form.misleading, form.missing_signal, known),
         )  # fmt: skip
     except ValidationFailed as refused:
         form.errors = {error.path: view.form_problem(error.path, error.reason) for error in refused.errors}
@@ -156,6 +157,13 @@ def release_task(case_id: int, page: SignedInPage, session: SessionDep) -> HTMLR
         return render(page, "error.html", status_code=403, reason="forbidden")
     review.release(session, task.id, page.principal)
     return RedirectResponse("/qa" if task.kind == "qa" else "/", status_code=303)
+
+
+def _missing_signal_too_long(form: DecisionForm) -> bool:
+    if len(form.missing_signal.strip()) <= MAX_MISSING_SIGNAL:
+        return False
+    form.errors["missing_signal"] = "too_long"
+    return True
 
 
 def _next_of_kind(request: Request, session: Session, page: Page, kind: str) -> RedirectResponse:
