@@ -22,9 +22,11 @@ from roca.auth.roles import Role
 from roca.cases import service as cases
 from roca.cases.prepare import submission
 from roca.config import Settings
+from roca.learning import recertify
 from roca.learning import service as learning
 from roca.models import AuditRecord
 from roca.policy import service as policy
+from roca.policy.thresholds import choose_segment_thresholds_on_pool
 from roca.storage import session_scope
 from tests.conftest import TokenFor, cli_env
 from tests.learning_history import labelled_quickly, reviewed_through_the_product, simulated_days
@@ -63,10 +65,17 @@ def test_reviewers_labels_make_a_champion_with_thresholds_on_its_own_scores(
         in_force = policy.active(session)
         assert in_force is not None and in_force.version == result["policy_version"]
         ato = in_force.segments["ato"]
-    # Certified on the new model's probabilities for the held-out window only, not on the rule
-    # scores stored when the cases were decided.
+        pool = recertify.champion_pool(session, "ato")
+    # Certified on the new model's probabilities for the held-out window only (the betting test over
+    # its pool), not on the rule scores stored when the cases were decided.
     assert ato["labelled"] == result["eval_rows"] < result["labels"]
-    assert (ato["auto_clear"], ato["auto_act"]) == (new["auto_clear"], new["auto_act"])
+    assert pool is not None and pool.model == champion.version
+    expected = choose_segment_thresholds_on_pool(pool.sample, alpha=0.1, delta=0.05, min_labelled=30)
+    assert (ato["auto_clear"], ato["auto_act"]) == (
+        expected.auto_clear_threshold,
+        expected.auto_act_threshold,
+    )
+    assert "betting p-value" in ato["justification"]["auto_clear"]["reason_en"]
     assert ato["auto_clear"] is not None and new["coverage"] > 0
     with session_scope(session_factory) as session:
         cases.ingest(session, [submission(days[3][0][0])], "upstream")
@@ -131,13 +140,23 @@ def test_the_champion_recertifies_every_night_on_its_growing_pool_without_a_prom
     assert pool["labels"] == kept["labels"] - first["train_rows"] > first["eval_rows"]
     with session_factory() as session:
         in_force = policy.active(session)
-        assert in_force is not None and in_force.version == kept["policy_version"]
-        assert in_force.notes == "recertified on the champions' pools"
-        assert in_force.segments["ato"]["labelled"] == pool["labels"]
+        assert in_force is not None
+        grown = recertify.champion_pool(session, "ato")
+        assert grown is not None and int(grown.sample.labelled.sum()) == pool["labels"]
+        ato = in_force.segments["ato"]
+        if kept["policy_version"] is not None:  # a threshold moved: a new version, on the grown pool
+            assert in_force.version == kept["policy_version"]
+            assert in_force.notes == "recertified on the champions' pools"
+            assert ato["labelled"] == pool["labels"]
+    first_clear = first["challenger"]["auto_clear"]
+    expected = choose_segment_thresholds_on_pool(
+        grown.sample, alpha=0.1, delta=0.05, min_labelled=30, deployed_auto_clear=first_clear
+    )
+    assert ato["auto_clear"] == expected.auto_clear_threshold
     again = _learn(session_factory, _tuned(settings, learning_promotion_margin=1.0))
     if again["policy_version"] is None:  # same labels, same thresholds: nothing for a lead to approve
         with session_factory() as session:
-            assert policy.active(session).version == kept["policy_version"]  # type: ignore[union-attr]
+            assert policy.active(session).version == in_force.version  # type: ignore[union-attr]
 
 
 def test_promotion_waits_for_a_person_unless_the_deployment_promotes(
@@ -154,13 +173,18 @@ def test_promotion_waits_for_a_person_unless_the_deployment_promotes(
         assert run.results["kyc"] == {
             "status": "skipped", "promoted": False, "labels": 0,
             "reason": "skipped: 0 labelled cases: need 100 to train on and 60 newer ones to measure on",
-            "certification": {"model": "rules", "labels": 0, "audits": 0, "since": None},
+            "certification": {
+                "model": "rules", "labels": 0, "unlabelled_automatic": 0, "audits": 0, "since": None,
+                "fresh_from": None,
+            },
         }  # fmt: skip
         assert registry.champion(session, "ato") is None
         # The cold-start rules learned from none of the labels: all of them certify their thresholds.
+        # Its pool also reads the automatic decisions nobody audited (the betting test's evidence).
         assert ato["certification"] == {
             "model": "rules", "labels": ato["labels"], "audits": ato["audits"],
-            "since": ato["certification"]["since"],
+            "unlabelled_automatic": counts["automated"], "since": ato["certification"]["since"],
+            "fresh_from": None,
         }  # fmt: skip
     automatic = _tuned(settings, policy_auto_approve=False, learning_auto_promote=True)
     with session_scope(session_factory) as session:

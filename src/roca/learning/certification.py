@@ -13,9 +13,10 @@ the band look cleaner than it is.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from roca.learning.dataset import CaseDecision, LabelledCase
 
@@ -60,3 +61,51 @@ def out_of_sample(
         audits=sum(row.source == "audit" for row in kept),
         since=kept[0].decided_at if kept else None,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyPeriod:
+    """From ``starts`` on (until the next period), what one segment's policy in force did."""
+
+    starts: datetime
+    automated: bool  # some side decided alone (not in shadow mode)
+    qa_rate: float  # the blind-audit probability of its automatic decisions
+    contracted: bool  # the drift monitor took the segment's automation away
+
+
+def policy_periods(
+    versions: Iterable[tuple[datetime, Mapping[str, Any]]], case_type: str, qa_rate: float
+) -> list[PolicyPeriod]:
+    """One period per approved policy version, oldest first, for ``case_type``."""
+    periods = []
+    for approved_at, segments in sorted(versions, key=lambda version: version[0]):
+        segment = segments.get(case_type) or {}
+        automated = not segment.get("shadow") and (
+            segment.get("auto_act") is not None or segment.get("auto_clear") is not None
+        )
+        rate = segment.get("qa_rate")
+        periods.append(
+            PolicyPeriod(approved_at, automated, float(rate) if rate else qa_rate, "contracted" in segment)
+        )
+    return periods
+
+
+def largest_weight(periods: Sequence[PolicyPeriod], routed_at: datetime) -> float:
+    """1 / the smallest labelling probability a case routed at ``routed_at`` could have had: 1 when
+    everything was reviewed, 1 / the audit rate while the segment decided alone.  Known before the
+    case arrived, which is what the betting test needs to size its bet."""
+    in_force = None
+    for period in periods:
+        if period.starts > routed_at:
+            break
+        in_force = period
+    if in_force is None or not in_force.automated:
+        return 1.0
+    return 1.0 / in_force.qa_rate
+
+
+def last_contraction(periods: Sequence[PolicyPeriod]) -> datetime | None:
+    """When the drift monitor last took the segment's automation away: the cases routed before
+    came from a world the audits say has changed, so they no longer certify."""
+    contracted = [period.starts for period in periods if period.contracted]
+    return contracted[-1] if contracted else None

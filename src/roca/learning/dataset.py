@@ -157,10 +157,17 @@ def feature_matrix(
 ) -> NDArray[np.float64]:
     """The signal values ROCA stored for each case, in the catalog's (the model's) column order;
     a signal missing from a stored scoring (added to the catalog since) is NaN, as LightGBM expects."""
+    return signal_matrix(case_type, signals, [row.case_id for row in rows])
+
+
+def signal_matrix(
+    case_type: CaseType, signals: Mapping[int, Sequence[Mapping[str, Any]]], case_ids: Sequence[int]
+) -> NDArray[np.float64]:
+    """:func:`feature_matrix` for any cases, labelled or not."""
     position = {name: i for i, name in enumerate(catalog.feature_names(case_type))}
-    matrix = np.full((len(rows), len(position)), np.nan)
-    for i, row in enumerate(rows):
-        for item in signals[row.case_id]:
+    matrix = np.full((len(case_ids), len(position)), np.nan)
+    for i, case_id in enumerate(case_ids):
+        for item in signals[case_id]:
             j = position.get(item["id"])
             value = item.get("value")
             if j is not None and isinstance(value, bool | int | float):

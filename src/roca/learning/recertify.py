@@ -7,22 +7,33 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import numpy as np
 from sqlalchemy.orm import Session
 
 from roca.agent import registry
+from roca.agent.decisions import RISKY_DECISION
 from roca.agent.rules import rule_scorer
 from roca.cases.schemas import CaseType
 from roca.config import Settings
 from roca.learning import dataset, repository
-from roca.learning.certification import Cutoff, Pool, out_of_sample
+from roca.learning.certification import (
+    Cutoff,
+    PolicyPeriod,
+    largest_weight,
+    last_contraction,
+    out_of_sample,
+    policy_periods,
+)
+from roca.learning.dataset import LabelledCase
 from roca.models import ModelVersion, PolicyVersion
 from roca.policy import service as policy
+from roca.policy.thresholds import PoolSample
+from roca.review.service import QA_RATE
 from roca.signals import catalog
 
-Scores = tuple[list[float], list[bool], list[float]]  # what policy.recompute reads per segment
 TRAIN_LAST_DECISION = "train_last_decision_id"  # in a learned model's metrics: its cutoff's tie-break
 
 
@@ -31,41 +42,62 @@ class Certification:
     """One segment's pool, scored by its champion."""
 
     model: str  # the champion's version, or "rules"
-    scores: Scores
+    sample: PoolSample
     audits: int
     since: str | None
+    fresh_from: str | None  # the last contraction: older cases no longer certify
 
     def summary(self) -> dict[str, Any]:
         return {
             "model": self.model,
-            "labels": len(self.scores[0]),
+            "labels": int(self.sample.labelled.sum()),
+            "unlabelled_automatic": int((~self.sample.labelled).sum()),
             "audits": self.audits,
             "since": self.since,
+            "fresh_from": self.fresh_from,
         }
 
 
-def champion_pool(session: Session, case_type: str) -> Certification | None:
+def champion_pool(session: Session, case_type: str, qa_rate: float = QA_RATE) -> Certification | None:
     """The champion's out-of-sample labels with its own probabilities; None when the champion reads
     other signals than the catalog computes today (then the stored probabilities are used)."""
     row = registry.champion(session, case_type)
     if row is not None and not reads_catalog(row, case_type):
         return None
-    return pool_of(session, case_type, row)
+    return pool_of(session, case_type, row, qa_rate)
 
 
-def pool_of(session: Session, case_type: str, row: ModelVersion | None) -> Certification:
-    """``row``'s certification pool (the cold-start rules' when None), scored by it."""
+def pool_of(
+    session: Session, case_type: str, row: ModelVersion | None, qa_rate: float = QA_RATE
+) -> Certification:
+    """``row``'s certification pool (the cold-start rules' when None), scored by it: its
+    out-of-sample labels and every automatic decision since its cutoff that nobody labelled, in
+    arrival order, from the last contraction of the segment on."""
     ct: CaseType = case_type  # type: ignore[assignment]
-    signals = repository.latest_signals(session, case_type)
+    routed = repository.routed_cases(session, case_type)
     decisions = repository.decisions_of_labelled_cases(session, case_type)
-    rows = [r for r in dataset.labelled_cases(decisions) if r.case_id in signals]
-    pool = out_of_sample(rows, decisions, cutoff_of(row))
+    rows = [r for r in dataset.labelled_cases(decisions) if r.case_id in routed]
+    cutoff = cutoff_of(row)
+    periods = policy_periods(repository.approved_policies(session), case_type, qa_rate)
+    fresh_from = last_contraction(periods)
+    pool = out_of_sample(rows, decisions, cutoff)
+    labels = {r.case_id: r for r in pool.rows if fresh_from is None or routed[r.case_id][1] >= fresh_from}
+    unlabelled = [
+        case_id
+        for case_id, decided_at in repository.automated_without_label(session, case_type)
+        if case_id in routed
+        and (cutoff is None or decided_at > cutoff.decided_at)
+        and (fresh_from is None or routed[case_id][1] >= fresh_from)
+    ]
     estimator = rule_scorer(ct) if row is None else registry.load(row)
+    sample = _sample(ct, estimator, routed, labels, unlabelled, periods)
+    kept = sorted(labels.values(), key=lambda r: (r.decided_at, r.decision_id))
     return Certification(
         model="rules" if row is None else row.version,
-        scores=_scored(ct, estimator, signals, pool),
-        audits=pool.audits,
-        since=pool.since.isoformat() if pool.since else None,
+        sample=sample,
+        audits=sum(r.source == "audit" for r in kept),
+        since=kept[0].decided_at.isoformat() if kept else None,
+        fresh_from=fresh_from.isoformat() if fresh_from else None,
     )
 
 
@@ -85,7 +117,7 @@ def reads_catalog(row: ModelVersion, case_type: str) -> bool:
 def recertified(
     session: Session,
     settings: Settings,
-    pools: Mapping[str, Scores],
+    pools: Mapping[str, policy.Evidence],
     actor: str,
     notes: str,
     *,
@@ -105,11 +137,26 @@ def recertified(
     return proposed
 
 
-def _scored(case_type: CaseType, estimator: Any, signals: Mapping[int, Any], pool: Pool) -> Scores:
-    if not pool.rows:
-        return [], [], []
-    x = dataset.feature_matrix(case_type, signals, pool.rows)
-    y, weight = dataset.targets(case_type, pool.rows)
-    risky = dataset.risky_column(case_type)
-    p = np.asarray(estimator.predict_proba(x), dtype=np.float64)[:, risky]
-    return [float(v) for v in p], [bool(v) for v in y == risky], [float(v) for v in weight]
+def _sample(
+    case_type: CaseType,
+    estimator: Any,
+    routed: Mapping[int, tuple[Any, datetime]],
+    labels: Mapping[int, LabelledCase],
+    unlabelled: list[int],
+    periods: list[PolicyPeriod],
+) -> PoolSample:
+    """Every pool case in arrival order (case ids grow with intake), scored by ``estimator``."""
+    case_ids = sorted({*labels, *unlabelled})
+    if not case_ids:
+        empty = np.zeros(0)
+        return PoolSample.of(empty, empty.astype(bool), empty.astype(bool), empty, empty)
+    signals = {case_id: routed[case_id][0] for case_id in case_ids}
+    x = dataset.signal_matrix(case_type, signals, case_ids)
+    p = np.asarray(estimator.predict_proba(x), dtype=np.float64)[:, dataset.risky_column(case_type)]
+    risky_label = RISKY_DECISION[case_type]
+    labelled = np.array([case_id in labels for case_id in case_ids])
+    risky = np.array([case_id in labels and labels[case_id].label == risky_label for case_id in case_ids])
+    weight = np.array([labels[case_id].weight if case_id in labels else 1.0 for case_id in case_ids])
+    # A case scored in the same instant the policy changed can carry the newer policy's audit weight.
+    ceiling = np.maximum([largest_weight(periods, routed[case_id][1]) for case_id in case_ids], weight)
+    return PoolSample.of(p, labelled, risky, weight, ceiling)

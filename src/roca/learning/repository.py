@@ -3,13 +3,14 @@ scoring, and the runs."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from roca.learning.dataset import CaseDecision
-from roca.models import Case, CaseScoring, Decision, LearningRun, ModelVersion, ReviewTask
+from roca.models import Case, CaseScoring, Decision, LearningRun, ModelVersion, PolicyVersion, ReviewTask
 from roca.storage.engine import is_postgres
 
 _LEARNING_LOCK_KEY = 7_311_042  # names "one learning run at a time" for pg_advisory_xact_lock
@@ -67,3 +68,48 @@ def version_with_artifact(session: Session, case_type: str, sha256: str) -> Mode
         ModelVersion.case_type == case_type, ModelVersion.artifact_sha256 == sha256
     )
     return session.scalars(query.order_by(ModelVersion.id.desc())).first()
+
+
+def routed_cases(session: Session, case_type: str) -> dict[int, tuple[list[dict[str, Any]], datetime]]:
+    """Every case of ``case_type`` ROCA scored: the signals of its latest scoring and when it was
+    scored (routed)."""
+    latest = (
+        select(func.max(CaseScoring.id))
+        .join(Case, Case.id == CaseScoring.case_id)
+        .where(Case.case_type == case_type)
+        .group_by(CaseScoring.case_id)
+    )
+    query = select(CaseScoring.case_id, CaseScoring.signals, CaseScoring.scored_at).where(
+        CaseScoring.id.in_(latest)
+    )
+    return {case_id: (signals, scored_at) for case_id, signals, scored_at in session.execute(query)}
+
+
+def automated_without_label(session: Session, case_type: str) -> list[tuple[int, datetime]]:
+    """(case, decided at) for every automatic decision no person has labelled and QA did not draw:
+    the cases of an automated band the blind audit left alone."""
+    people = select(Decision.case_id).where(Decision.automatic.is_(False))
+    drawn = select(ReviewTask.case_id).where(ReviewTask.kind == "qa")
+    query = (
+        select(Decision.case_id, Decision.created_at)
+        .join(Case, Case.id == Decision.case_id)
+        .where(
+            Case.case_type == case_type,
+            Decision.automatic.is_(True),
+            Decision.status == "final",
+            Decision.case_id.not_in(people),
+            Decision.case_id.not_in(drawn),
+        )
+        .order_by(Decision.case_id)
+    )
+    return [(case_id, decided_at) for case_id, decided_at in session.execute(query)]
+
+
+def approved_policies(session: Session) -> list[tuple[datetime, dict[str, Any]]]:
+    """(approved at, segments) of every policy version that was ever in force, oldest first."""
+    query = (
+        select(PolicyVersion.approved_at, PolicyVersion.segments)
+        .where(PolicyVersion.approved_at.is_not(None))
+        .order_by(PolicyVersion.approved_at, PolicyVersion.id)
+    )
+    return [(approved_at, segments) for approved_at, segments in session.execute(query)]

@@ -40,6 +40,7 @@ from roca.learning.evaluate import (
 from roca.learning.recertify import TRAIN_LAST_DECISION, reads_catalog
 from roca.learning.train import MODEL_KIND, fit_challenger, training_problem
 from roca.models import LearningRun, ModelVersion, PolicyVersion
+from roca.policy import service as policy
 from roca.signals import catalog
 from roca.storage.base import utcnow
 
@@ -106,11 +107,15 @@ def execute(
     on its champion's pool: a policy version when a model was promoted or a threshold moved."""
     repository.one_run_at_a_time(session)
     outcomes = {ct: _learn(session, settings, ct, run) for ct in run.case_types or list(DECISIONS)}
-    pools = {ct: pool for ct in outcomes if (pool := recertify.champion_pool(session, ct)) is not None}
+    pools = {
+        ct: pool
+        for ct in outcomes
+        if (pool := recertify.champion_pool(session, ct, settings.qa_rate)) is not None
+    }
     promoted = [o.result["challenger"]["model"] for o in outcomes.values() if o.promoted]
     notes = f"promoted {', '.join(promoted)}" if promoted else "recertified on the champions' pools"
-    scores = {ct: pool.scores for ct, pool in pools.items()}
-    version = recertify.recertified(session, settings, scores, run.actor, notes, always=bool(promoted))
+    samples: dict[str, policy.Evidence] = {ct: pool.sample for ct, pool in pools.items()}
+    version = recertify.recertified(session, settings, samples, run.actor, notes, always=bool(promoted))
     run.policy_version = version.version if version is not None else None
     for ct, pool in pools.items():
         outcomes[ct].result["certification"] = pool.summary()
@@ -148,11 +153,11 @@ def rollback(
     certification pool (none certified when there are too few labels: automation waits for them)."""
     repository.one_run_at_a_time(session)
     restored = registry.rollback(session, case_type, actor)
-    scores: recertify.Scores = ([], [], [])
+    evidence: policy.Evidence = ([], [], [])
     if reads_catalog(restored, case_type):
-        scores = recertify.pool_of(session, case_type, restored).scores
+        evidence = recertify.pool_of(session, case_type, restored, settings.qa_rate).sample
     notes = f"rollback of {case_type} to {restored.version}"
-    version = recertify.recertified(session, settings, {case_type: scores}, actor, notes, always=True)
+    version = recertify.recertified(session, settings, {case_type: evidence}, actor, notes, always=True)
     assert version is not None  # always: a version is proposed
     return restored, version
 

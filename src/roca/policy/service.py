@@ -17,7 +17,7 @@ from roca.config import Settings
 from roca.errors import Conflict, Forbidden, NotFound
 from roca.models import Case, Decision, PolicyVersion, ReviewTask
 from roca.policy.router import SegmentThresholds
-from roca.policy.thresholds import choose_segment_thresholds
+from roca.policy.thresholds import PoolSample, choose_segment_thresholds, choose_segment_thresholds_on_pool
 from roca.storage.base import utcnow
 
 
@@ -41,7 +41,11 @@ def thresholds_in_force(session: Session) -> dict[str, SegmentThresholds]:
     }
 
 
-def labelled_cases(session: Session, case_type: str) -> tuple[list[float], list[bool], list[float]]:
+Scores = tuple[list[float], list[bool], list[float]]  # labelled cases: probability, risky, weight
+Evidence = Scores | PoolSample  # or every case of a champion's pool, labelled or not
+
+
+def labelled_cases(session: Session, case_type: str) -> Scores:
     """People's decisions with ROCA's probability at the time: reviews weigh 1, blind audits 1/pi."""
     query = (
         select(Decision.risk_probability, Decision.decision, ReviewTask.kind, ReviewTask.qa_probability)
@@ -67,7 +71,7 @@ def recompute(
     session: Session,
     actor: str,
     settings: Settings,
-    labelled: Mapping[str, tuple[list[float], list[bool], list[float]]] | None = None,
+    labelled: Mapping[str, Evidence] | None = None,
     notes: str = "",
 ) -> PolicyVersion:
     """A proposed version: each segment's thresholds certified by Learn-then-Test on today's labels.
@@ -81,7 +85,7 @@ def recompute_if_changed(
     session: Session,
     actor: str,
     settings: Settings,
-    labelled: Mapping[str, tuple[list[float], list[bool], list[float]]] | None = None,
+    labelled: Mapping[str, Evidence] | None = None,
     notes: str = "",
 ) -> PolicyVersion | None:
     """As :func:`recompute`, but None when every segment's thresholds equal those in force: a
@@ -98,7 +102,7 @@ def recompute_if_changed(
 def certified_segments(
     session: Session,
     settings: Settings,
-    labelled: Mapping[str, tuple[list[float], list[bool], list[float]]] | None = None,
+    labelled: Mapping[str, Evidence] | None = None,
 ) -> dict[str, Any]:
     """Every segment's thresholds and their justification.  The guarantee is stated per segment
     (its own alpha and delta), so delta is split over the two sides of that segment only."""
@@ -106,16 +110,21 @@ def certified_segments(
     segments: dict[str, Any] = {}
     for case_type in DECISIONS:
         given = (labelled or {}).get(case_type)
-        probabilities, risky, weights = given if given is not None else labelled_cases(session, case_type)
+        evidence = given if given is not None else labelled_cases(session, case_type)
         deployed = in_force.get(case_type)
         alpha, delta = segment_targets(settings, case_type)
-        choice = choose_segment_thresholds(
-            probabilities, risky, weights,
-            alpha=alpha, delta=delta, segments=1,
-            deployed_auto_act=deployed.auto_act if deployed else None,
-            deployed_auto_clear=deployed.auto_clear if deployed else None,
-            min_labelled=settings.automation_min_labelled,
-        )  # fmt: skip
+        maths: dict[str, Any] = {
+            "alpha": alpha, "delta": delta, "segments": 1,
+            "deployed_auto_act": deployed.auto_act if deployed else None,
+            "deployed_auto_clear": deployed.auto_clear if deployed else None,
+            "min_labelled": settings.automation_min_labelled,
+        }  # fmt: skip
+        if isinstance(evidence, PoolSample):
+            choice = choose_segment_thresholds_on_pool(evidence, **maths)
+            labelled_count = int(evidence.labelled.sum())
+        else:
+            choice = choose_segment_thresholds(*evidence, **maths)
+            labelled_count = len(evidence[0])
         segments[case_type] = {
             "auto_act": choice.auto_act_threshold,
             "auto_clear": choice.auto_clear_threshold,
@@ -123,7 +132,7 @@ def certified_segments(
             "delta": delta,
             "qa_rate": settings.qa_rate,
             "shadow": False,
-            "labelled": len(probabilities),
+            "labelled": labelled_count,
             "justification": choice.to_record(),
         }
     return segments

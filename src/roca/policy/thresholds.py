@@ -44,6 +44,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
+from roca.policy import betting
+
 Side = Literal["auto_act", "auto_clear"]
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -215,6 +217,68 @@ def choose_segment_thresholds(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class PoolSample:
+    """Every case of a certification pool in arrival order, labelled or not (``policy.betting``):
+    an automated case nobody audited is evidence too, once cases are taken as exchangeable."""
+
+    risk_probability: FloatArray
+    labelled: NDArray[np.bool_]
+    risky: NDArray[np.bool_]  # read only where labelled
+    weight: FloatArray  # 1 / pi where labelled
+    max_weight: FloatArray  # 1 / the smallest pi possible under the policy in force at arrival
+
+    @classmethod
+    def of(
+        cls,
+        risk_probability: ArrayLike,
+        labelled: ArrayLike,
+        risky: ArrayLike,
+        weight: ArrayLike,
+        max_weight: ArrayLike,
+    ) -> PoolSample:
+        sample = cls(
+            np.asarray(risk_probability, dtype=np.float64).ravel(),
+            np.asarray(labelled, dtype=bool).ravel(),
+            np.asarray(risky, dtype=bool).ravel(),
+            np.asarray(weight, dtype=np.float64).ravel(),
+            np.asarray(max_weight, dtype=np.float64).ravel(),
+        )
+        sizes = {a.size for a in (sample.risk_probability, sample.labelled, sample.risky, sample.weight)}
+        if len(sizes | {sample.max_weight.size}) != 1:
+            raise ValueError("every array of a pool sample must have one entry per case")
+        _validated(sample.risk_probability, sample.risky, np.where(sample.labelled, sample.weight, 1.0))
+        if np.any(sample.max_weight < 1) or np.any(
+            sample.labelled & (sample.weight > sample.max_weight + 1e-9)
+        ):
+            raise ValueError("max_weight is at least 1 and at least every labelled case's weight")
+        return sample
+
+    def __len__(self) -> int:
+        return int(self.risk_probability.size)
+
+
+def choose_segment_thresholds_on_pool(
+    sample: PoolSample,
+    *,
+    alpha: float = DEFAULT_ALPHA,
+    delta: float = DEFAULT_DELTA,
+    segments: int = 1,
+    deployed_auto_act: float | None = None,
+    deployed_auto_clear: float | None = None,
+    min_labelled: int = DEFAULT_MIN_LABELLED,
+) -> ThresholdChoice:
+    """Both sides by the betting test over every case of the pool (``policy.betting``); the walk,
+    the grids, the loosening cap and delta' are those of :func:`choose_segment_thresholds`."""
+    delta_side = delta / (2 * segments)
+    act = _Walk("auto_act", alpha, delta_side, AUTO_ACT_GRID, deployed_auto_act, min_labelled)
+    clear = _Walk("auto_clear", alpha, delta_side, AUTO_CLEAR_GRID, deployed_auto_clear, min_labelled)
+    return ThresholdChoice(
+        auto_act=act.run_on_pool(sample, ~sample.risky),
+        auto_clear=clear.run_on_pool(sample, sample.risky),
+    )
+
+
 def choose_auto_act_threshold(
     risk_probability: ArrayLike,
     error: ArrayLike,
@@ -258,6 +322,7 @@ class _Tests:
     bound: FloatArray | None
     certified: NDArray[np.bool_]
     testable: NDArray[np.bool_]
+    betting: bool = False  # p-values from the betting test over the whole pool
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,6 +346,12 @@ class _Walk:
         if np.any(np.diff(cuts) >= 0):
             raise ValueError(f"{self.side} grid must run from the strictest threshold to the loosest")
         tests = _run_tests(self._sign * score, errors, weights, cuts, self)
+        return self._decide(grid, tests)
+
+    def run_on_pool(self, sample: PoolSample, error: NDArray[np.bool_]) -> SideDecision:
+        grid = self._capped_grid()
+        cuts = self._sign * np.asarray(grid, dtype=np.float64)
+        tests = _run_betting_tests(self._sign * sample.risk_probability, sample, error, cuts, self)
         return self._decide(grid, tests)
 
     def _capped_grid(self) -> tuple[float, ...]:
@@ -380,6 +451,30 @@ def _run_tests(
     return _Tests(labelled, errs, rate, None, bound, bound <= walk.alpha, testable)
 
 
+def _run_betting_tests(
+    score: FloatArray, sample: PoolSample, error: NDArray[np.bool_], cuts: FloatArray, walk: _Walk
+) -> _Tests:
+    labelled_error = sample.labelled & error
+    weighted_error = np.where(labelled_error, sample.weight, 0.0)
+    labelled, errs, rate, p_values, clean = [], [], [], [], []
+    for cut in cuts:
+        in_band = score >= cut
+        n = int((in_band & sample.labelled).sum())
+        mass = float(sample.weight[in_band & sample.labelled].sum())
+        labelled.append(n)
+        errs.append(int((in_band & labelled_error).sum()))
+        rate.append(float(weighted_error[in_band].sum()) / mass if mass > 0 else math.nan)
+        p_values.append(betting.p_value(in_band, weighted_error, sample.max_weight, walk.alpha))
+        clean.append(betting.clean_p_value(in_band, sample.max_weight, walk.alpha))
+    p_value = np.asarray(p_values, dtype=np.float64)
+    enough = np.asarray(labelled) >= max(walk.min_labelled, 1)
+    testable = enough & (np.asarray(clean) <= walk.delta_side)
+    return _Tests(
+        np.asarray(labelled, dtype=np.int64), np.asarray(errs, dtype=np.int64),
+        np.asarray(rate, dtype=np.float64), p_value, None, p_value <= walk.delta_side, testable, True,
+    )  # fmt: skip
+
+
 def _cp_upper(errors: IntArray, labelled: IntArray, confidence: float) -> FloatArray:
     """Vectorised one-sided Clopper-Pearson upper bound (1 where it is undefined)."""
     defined = errors < labelled
@@ -405,6 +500,10 @@ def _side_text(walk: _Walk, threshold: float) -> tuple[str, str]:
 
 def _evidence(tests: _Tests, index: int, walk: _Walk) -> str:
     counts = f"{int(tests.errors[index])} errors in {int(tests.labelled[index])} labelled cases"
+    if tests.p_value is not None and tests.betting:
+        weighted = f"weighted error rate {tests.weighted_rate[index]:.4f}"
+        p_value = f"betting p-value {tests.p_value[index]:.4f} vs delta' {walk.delta_side:.4f}"
+        return f"{counts} ({weighted}), {p_value}"
     if tests.p_value is not None:
         return f"{counts}, p-value {tests.p_value[index]:.4f} vs delta' {walk.delta_side:.4f}"
     assert tests.bound is not None
