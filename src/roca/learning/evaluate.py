@@ -47,9 +47,16 @@ class Figures:
     coverage: float
     auto_act: float | None
     auto_clear: float | None
+    # A champion's thresholds in force (certified on its whole pool) applied to the window: what
+    # replacing it would give up, since a new champion restarts from its held-out window.
+    deployed_coverage: float | None = None
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
+
+    @property
+    def coverage_to_beat(self) -> float:
+        return max(self.coverage, self.deployed_coverage or 0.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +182,9 @@ def promotion_verdict(
     ``coverage_margin`` when the champion is a learned model (its certification pool grows every
     night; a new champion restarts from its held-out window, so a small gain does not pay), and is
     not worse by more than the margins on calibration (ECE) and ranking (AUC): surely worse when
-    ``gaps`` (sampling noise) are given, by the point figures otherwise.  The cold-start rules are
+    ``gaps`` (sampling noise) are given, by the point figures otherwise.  A learned champion's
+    coverage to beat is the larger of its certified coverage on the window and the share of the
+    window its thresholds in force automate (certified on its whole pool).  The cold-start rules are
     replaced by any challenger at least as good."""
     if champion is None:
         return Verdict(True, "no champion model to measure against")
@@ -184,11 +193,13 @@ def promotion_verdict(
             False,
             f"certified coverage {challenger.coverage:.1%} is below the champion's {champion.coverage:.1%}",
         )
-    if champion.model != RULES and challenger.coverage < champion.coverage + coverage_margin:
+    if champion.model != RULES and challenger.coverage < champion.coverage_to_beat + coverage_margin:
+        deployed = champion.coverage_to_beat > champion.coverage
+        whose = "the champion's thresholds in force automate" if deployed else "the champion's"
         return Verdict(
             False,
-            f"certified coverage {challenger.coverage:.1%} does not beat the champion's "
-            f"{champion.coverage:.1%} by the promotion margin {coverage_margin:.1%}",
+            f"certified coverage {challenger.coverage:.1%} does not beat {whose} "
+            f"{champion.coverage_to_beat:.1%} by the promotion margin {coverage_margin:.1%}",
         )
     noise = " beyond sampling noise" if gaps is not None else ""
     ece_gap = gaps.ece if gaps is not None else _gap(challenger.ece, champion.ece)
@@ -219,3 +230,18 @@ def _f(value: float | None) -> str:
 
 def _finite(value: float) -> float | None:
     return float(value) if math.isfinite(value) else None
+
+
+def deployed_coverage(
+    risk_probability: FloatArray, weight: FloatArray, auto_act: float | None, auto_clear: float | None
+) -> float:
+    """The weighted share of the window that thresholds in force decide alone."""
+    total = float(weight.sum())
+    if total <= 0:
+        return 0.0
+    automated = np.zeros(risk_probability.shape, dtype=bool)
+    if auto_act is not None:
+        automated |= risk_probability >= auto_act
+    if auto_clear is not None:
+        automated |= risk_probability <= auto_clear
+    return float(weight[automated].sum()) / total

@@ -33,6 +33,7 @@ from roca.learning.evaluate import (
     Figures,
     PolicyMaths,
     Verdict,
+    deployed_coverage,
     measure,
     promotion_verdict,
     surely_worse_by,
@@ -193,6 +194,10 @@ def _compare(
         name, old = measured
         champion = measure(name, old, data.y_eval, data.w_eval, risky, maths)
         gaps = surely_worse_by(proba, old, data.y_eval, data.w_eval, risky)
+        in_force = policy.thresholds_in_force(session).get(case_type)
+        if name != RULES and in_force is not None:
+            share = deployed_coverage(old[:, risky], data.w_eval, in_force.auto_act, in_force.auto_clear)
+            champion = replace(champion, deployed_coverage=share)
     verdict = promotion_verdict(
         figures, champion, gaps=gaps, coverage_margin=settings.learning_promotion_margin,
         auc_margin=settings.learning_auc_margin, ece_margin=settings.learning_ece_margin,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -103,3 +105,25 @@ def test_a_learned_champion_is_replaced_only_by_a_margin_of_certified_coverage()
     rules = Figures("rules", 500, 0.8, 0.1, 0.05, 0.0, None, None)
     first = promotion_verdict(_figures(0.0), rules, auc_margin=0.01, ece_margin=0.01, coverage_margin=0.05)
     assert first.eligible
+
+
+def test_a_challenger_must_beat_what_the_champions_thresholds_in_force_automate() -> None:
+    # On the window the champion certifies 30 %, but its thresholds, certified on its whole pool,
+    # decide 50 % of the window: a challenger certifying 40 % from the window alone would lose ground.
+    champion = replace(_figures(0.30), deployed_coverage=0.50)
+    refused = promotion_verdict(
+        _figures(0.40), champion, auc_margin=0.01, ece_margin=0.01, coverage_margin=0.05
+    )
+    assert not refused.eligible
+    assert "thresholds in force automate 50.0% by the promotion margin" in refused.reason
+    pays = promotion_verdict(_figures(0.56), champion, auc_margin=0.01, ece_margin=0.01, coverage_margin=0.05)
+    assert pays.eligible
+
+
+def test_deployed_coverage_is_the_weighted_share_past_either_threshold() -> None:
+    from roca.learning.evaluate import deployed_coverage
+
+    p = np.array([0.01, 0.02, 0.5, 0.99])
+    weight = np.array([1.0, 1.0, 1.0, 33.0])
+    assert deployed_coverage(p, weight, 0.98, 0.015) == pytest.approx(34 / 36)
+    assert deployed_coverage(p, weight, None, None) == 0.0
