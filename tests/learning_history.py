@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from roca.agent import registry
 from roca.agent.repository import latest_scoring
 from roca.agent.service import Scorer
 from roca.auth.roles import Role
@@ -89,9 +90,11 @@ def labelled_quickly(
         everything = [item for day in days for item in day]
         cases.ingest(session, [submission(raw) for raw, _, _ in everything], "upstream")
         stored = {c.external_id: c for c in session.scalars(select(Case))}
+        champion = registry.champion(session, "ato")  # the model that routed these cases
+        router = champion.version if champion is not None else None
         for i, (raw, label, values) in enumerate(everything):
             case = stored[raw["external_id"]]
-            session.add(_scoring(case.id, names, values))
+            session.add(_scoring(case.id, names, values, router))
             kind = _kind(i, automated_every)
             counts[kind] += 1
             _decisions(session, case, label, kind, start + timedelta(seconds=i))
@@ -106,9 +109,10 @@ def _kind(i: int, every: int) -> str:
     return "reviewed"
 
 
-def _scoring(case_id: int, names: list[str], values: list[Any]) -> CaseScoring:
+def _scoring(case_id: int, names: list[str], values: list[Any], router: str | None = None) -> CaseScoring:
     return CaseScoring(
-        case_id=case_id, source="rules", rules_version="t", decision="not_ato", confidence=0.5,
+        case_id=case_id, source="rules" if router is None else "model", model_version=router,
+        rules_version="t", decision="not_ato", confidence=0.5,
         risk_probability=0.5, probabilities={"not_ato": 0.5, "confirm_ato": 0.5}, contributions=[],
         sop_clauses=[], guardrails=[], narrative_en="", narrative_zh="", narrative_source="deterministic",
         signals=[{"id": name, "value": value} for name, value in zip(names, values, strict=True)],

@@ -68,40 +68,51 @@ class PolicyPeriod:
     """From ``starts`` on (until the next period), what one segment's policy in force did."""
 
     starts: datetime
-    automated: bool  # some side decided alone (not in shadow mode)
-    qa_rate: float  # the blind-audit probability of its automatic decisions
+    auto_act: float | None  # None: that side was not automated (or the segment ran in shadow)
+    auto_clear: float | None
     contracted: bool  # the drift monitor took the segment's automation away
+
+    @property
+    def automated(self) -> bool:
+        return self.auto_act is not None or self.auto_clear is not None
 
 
 def policy_periods(
-    versions: Iterable[tuple[datetime, Mapping[str, Any]]], case_type: str, qa_rate: float
+    versions: Iterable[tuple[datetime, Mapping[str, Any]]], case_type: str
 ) -> list[PolicyPeriod]:
     """One period per approved policy version, oldest first, for ``case_type``."""
     periods = []
     for approved_at, segments in sorted(versions, key=lambda version: version[0]):
         segment = segments.get(case_type) or {}
-        automated = not segment.get("shadow") and (
-            segment.get("auto_act") is not None or segment.get("auto_clear") is not None
-        )
-        rate = segment.get("qa_rate")
-        periods.append(
-            PolicyPeriod(approved_at, automated, float(rate) if rate else qa_rate, "contracted" in segment)
-        )
+        shadow = bool(segment.get("shadow"))
+        act, clear = (None, None) if shadow else (segment.get("auto_act"), segment.get("auto_clear"))
+        periods.append(PolicyPeriod(approved_at, act, clear, "contracted" in segment))
     return periods
 
 
-def largest_weight(periods: Sequence[PolicyPeriod], routed_at: datetime) -> float:
-    """1 / the smallest labelling probability a case routed at ``routed_at`` could have had: 1 when
-    everything was reviewed, 1 / the audit rate while the segment decided alone.  Known before the
-    case arrived, which is what the betting test needs to size its bet."""
-    in_force = None
+def in_force(periods: Sequence[PolicyPeriod], at: datetime) -> PolicyPeriod | None:
+    current = None
     for period in periods:
-        if period.starts > routed_at:
+        if period.starts > at:
             break
-        in_force = period
-    if in_force is None or not in_force.automated:
-        return 1.0
-    return 1.0 / in_force.qa_rate
+        current = period
+    return current
+
+
+def routing_boundaries(periods: Sequence[PolicyPeriod], since: datetime | None, near: float) -> list[float]:
+    """Every score at which a case's labelling probability changed from ``since`` on: each
+    threshold in force, and the edges of its QA near-band (audited twice as often within ``near``)."""
+    first = (
+        0
+        if since is None
+        else max(0, next((i for i, p in enumerate(periods) if p.starts > since), len(periods)) - 1)
+    )
+    edges: set[float] = set()
+    for period in periods[first:]:
+        for threshold in (period.auto_act, period.auto_clear):
+            if threshold is not None:
+                edges.update({threshold, threshold - near, threshold + near})
+    return sorted(edge for edge in edges if 0.0 < edge < 1.0)
 
 
 def last_contraction(periods: Sequence[PolicyPeriod]) -> datetime | None:

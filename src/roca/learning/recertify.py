@@ -5,9 +5,9 @@ flush, never commit."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -21,17 +21,17 @@ from roca.config import Settings
 from roca.learning import dataset, repository
 from roca.learning.certification import (
     Cutoff,
-    PolicyPeriod,
-    largest_weight,
+    in_force,
     last_contraction,
     out_of_sample,
     policy_periods,
+    routing_boundaries,
 )
 from roca.learning.dataset import LabelledCase
 from roca.models import ModelVersion, PolicyVersion
 from roca.policy import service as policy
 from roca.policy.thresholds import PoolSample
-from roca.review.service import QA_RATE
+from roca.review.service import QA_NEAR_THRESHOLD
 from roca.signals import catalog
 
 TRAIN_LAST_DECISION = "train_last_decision_id"  # in a learned model's metrics: its cutoff's tie-break
@@ -58,43 +58,50 @@ class Certification:
         }
 
 
-def champion_pool(session: Session, case_type: str, qa_rate: float = QA_RATE) -> Certification | None:
+def champion_pool(session: Session, case_type: str) -> Certification | None:
     """The champion's out-of-sample labels with its own probabilities; None when the champion reads
     other signals than the catalog computes today (then the stored probabilities are used)."""
     row = registry.champion(session, case_type)
     if row is not None and not reads_catalog(row, case_type):
         return None
-    return pool_of(session, case_type, row, qa_rate)
+    return pool_of(session, case_type, row)
 
 
-def pool_of(
-    session: Session, case_type: str, row: ModelVersion | None, qa_rate: float = QA_RATE
-) -> Certification:
+def pool_of(session: Session, case_type: str, row: ModelVersion | None) -> Certification:
     """``row``'s certification pool (the cold-start rules' when None), scored by it: its
-    out-of-sample labels and every automatic decision since its cutoff that nobody labelled, in
-    arrival order, from the last contraction of the segment on."""
+    out-of-sample labels and every automatic decision since its cutoff that nobody labelled, from
+    the segment's last contraction on, leaving out the cases another model routed while the segment
+    decided alone (their labelling followed that model's scores, not this one's)."""
     ct: CaseType = case_type  # type: ignore[assignment]
     routed = repository.routed_cases(session, case_type)
     decisions = repository.decisions_of_labelled_cases(session, case_type)
     rows = [r for r in dataset.labelled_cases(decisions) if r.case_id in routed]
     cutoff = cutoff_of(row)
-    periods = policy_periods(repository.approved_policies(session), case_type, qa_rate)
+    periods = policy_periods(repository.approved_policies(session), case_type)
     fresh_from = last_contraction(periods)
+    model = None if row is None else row.version
     pool = out_of_sample(rows, decisions, cutoff)
-    labels = {r.case_id: r for r in pool.rows if fresh_from is None or routed[r.case_id][1] >= fresh_from}
+
+    def counts(case_id: int) -> bool:
+        case = routed[case_id]
+        if fresh_from is not None and case.scored_at < fresh_from:
+            return False
+        period = in_force(periods, case.scored_at)
+        return period is None or not period.automated or case.router == model
+
+    labels = {r.case_id: r for r in pool.rows if counts(r.case_id)}
     unlabelled = [
         case_id
         for case_id, decided_at in repository.automated_without_label(session, case_type)
-        if case_id in routed
-        and (cutoff is None or decided_at > cutoff.decided_at)
-        and (fresh_from is None or routed[case_id][1] >= fresh_from)
+        if case_id in routed and (cutoff is None or decided_at > cutoff.decided_at) and counts(case_id)
     ]
     estimator = rule_scorer(ct) if row is None else registry.load(row)
-    sample = _sample(ct, estimator, routed, labels, unlabelled, periods)
+    since = min((routed[c].scored_at for c in (*labels, *unlabelled)), default=None)
+    boundaries = routing_boundaries(periods, since, QA_NEAR_THRESHOLD)
     kept = sorted(labels.values(), key=lambda r: (r.decided_at, r.decision_id))
     return Certification(
         model="rules" if row is None else row.version,
-        sample=sample,
+        sample=_sample(ct, estimator, routed, labels, unlabelled, boundaries),
         audits=sum(r.source == "audit" for r in kept),
         since=kept[0].decided_at.isoformat() if kept else None,
         fresh_from=fresh_from.isoformat() if fresh_from else None,
@@ -140,23 +147,30 @@ def recertified(
 def _sample(
     case_type: CaseType,
     estimator: Any,
-    routed: Mapping[int, tuple[Any, datetime]],
+    routed: Mapping[int, repository.Routed],
     labels: Mapping[int, LabelledCase],
     unlabelled: list[int],
-    periods: list[PolicyPeriod],
+    boundaries: list[float],
 ) -> PoolSample:
-    """Every pool case in arrival order (case ids grow with intake), scored by ``estimator``."""
+    """Every pool case scored by ``estimator``; a guardrail that held a case is its own stratum."""
     case_ids = sorted({*labels, *unlabelled})
     if not case_ids:
-        empty = np.zeros(0)
-        return PoolSample.of(empty, empty.astype(bool), empty.astype(bool), empty, empty)
-    signals = {case_id: routed[case_id][0] for case_id in case_ids}
+        return PoolSample.of([], [], [], boundaries=boundaries, draw=[])
+    signals = {case_id: routed[case_id].signals for case_id in case_ids}
     x = dataset.signal_matrix(case_type, signals, case_ids)
     p = np.asarray(estimator.predict_proba(x), dtype=np.float64)[:, dataset.risky_column(case_type)]
     risky_label = RISKY_DECISION[case_type]
-    labelled = np.array([case_id in labels for case_id in case_ids])
-    risky = np.array([case_id in labels and labels[case_id].label == risky_label for case_id in case_ids])
-    weight = np.array([labels[case_id].weight if case_id in labels else 1.0 for case_id in case_ids])
-    # A case scored in the same instant the policy changed can carry the newer policy's audit weight.
-    ceiling = np.maximum([largest_weight(periods, routed[case_id][1]) for case_id in case_ids], weight)
-    return PoolSample.of(p, labelled, risky, weight, ceiling)
+    return PoolSample.of(
+        p,
+        [case_id in labels for case_id in case_ids],
+        [case_id in labels and labels[case_id].label == risky_label for case_id in case_ids],
+        stratum=[int(routed[case_id].held) for case_id in case_ids],
+        boundaries=boundaries,
+        draw=[_draw(case_id) for case_id in case_ids],
+    )
+
+
+def _draw(case_id: int) -> float:
+    """Fixed per case and blind to its label: which of a cell's labels the subsample keeps."""
+    digest = hashlib.blake2b(f"certify:{case_id}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") / 2**64

@@ -4,7 +4,7 @@ scoring, and the runs."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
@@ -70,19 +70,35 @@ def version_with_artifact(session: Session, case_type: str, sha256: str) -> Mode
     return session.scalars(query.order_by(ModelVersion.id.desc())).first()
 
 
-def routed_cases(session: Session, case_type: str) -> dict[int, tuple[list[dict[str, Any]], datetime]]:
-    """Every case of ``case_type`` ROCA scored: the signals of its latest scoring and when it was
-    scored (routed)."""
+class Routed(NamedTuple):
+    """How ROCA routed one case: the signals it read, when, by which model, and whether a
+    guardrail kept it from deciding alone whatever the score."""
+
+    signals: list[dict[str, Any]]
+    scored_at: datetime
+    router: str | None  # the model version, None for the cold-start rules
+    held: bool
+
+
+HOLDING = frozenset({"force_review", "forbid_auto", "four_eyes"})  # never audited at the QA rate
+
+
+def routed_cases(session: Session, case_type: str) -> dict[int, Routed]:
+    """Every case of ``case_type`` ROCA scored, as its latest scoring saw it."""
     latest = (
         select(func.max(CaseScoring.id))
         .join(Case, Case.id == CaseScoring.case_id)
         .where(Case.case_type == case_type)
         .group_by(CaseScoring.case_id)
     )
-    query = select(CaseScoring.case_id, CaseScoring.signals, CaseScoring.scored_at).where(
-        CaseScoring.id.in_(latest)
-    )
-    return {case_id: (signals, scored_at) for case_id, signals, scored_at in session.execute(query)}
+    query = select(
+        CaseScoring.case_id, CaseScoring.signals, CaseScoring.scored_at, CaseScoring.model_version,
+        CaseScoring.guardrails,
+    ).where(CaseScoring.id.in_(latest))  # fmt: skip
+    return {
+        case_id: Routed(signals, scored_at, model, any(g.get("effect") in HOLDING for g in guardrails or ()))
+        for case_id, signals, scored_at, model, guardrails in session.execute(query)
+    }
 
 
 def automated_without_label(session: Session, case_type: str) -> list[tuple[int, datetime]]:

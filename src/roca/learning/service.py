@@ -108,11 +108,7 @@ def execute(
     on its champion's pool: a policy version when a model was promoted or a threshold moved."""
     repository.one_run_at_a_time(session)
     outcomes = {ct: _learn(session, settings, ct, run) for ct in run.case_types or list(DECISIONS)}
-    pools = {
-        ct: pool
-        for ct in outcomes
-        if (pool := recertify.champion_pool(session, ct, settings.qa_rate)) is not None
-    }
+    pools = {ct: pool for ct in outcomes if (pool := recertify.champion_pool(session, ct)) is not None}
     promoted = [o.result["challenger"]["model"] for o in outcomes.values() if o.promoted]
     notes = f"promoted {', '.join(promoted)}" if promoted else "recertified on the champions' pools"
     samples: dict[str, policy.Evidence] = {ct: pool.sample for ct, pool in pools.items()}
@@ -156,7 +152,7 @@ def rollback(
     restored = registry.rollback(session, case_type, actor)
     evidence: policy.Evidence = ([], [], [])
     if reads_catalog(restored, case_type):
-        evidence = recertify.pool_of(session, case_type, restored, settings.qa_rate).sample
+        evidence = recertify.pool_of(session, case_type, restored).sample
     notes = f"rollback of {case_type} to {restored.version}"
     version = recertify.recertified(session, settings, {case_type: evidence}, actor, notes, always=True)
     assert version is not None  # always: a version is proposed

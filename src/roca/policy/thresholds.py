@@ -44,7 +44,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
-from roca.policy import betting
+from roca.policy import strata
 
 Side = Literal["auto_act", "auto_clear"]
 FloatArray = NDArray[np.float64]
@@ -219,14 +219,15 @@ def choose_segment_thresholds(
 
 @dataclass(frozen=True, slots=True)
 class PoolSample:
-    """Every case of a certification pool in arrival order, labelled or not (``policy.betting``):
-    an automated case nobody audited is evidence too, once cases are taken as exchangeable."""
+    """Every case of a certification pool, labelled or not, with what the post-stratified test
+    (``policy.strata``) needs to know about how its labels were drawn."""
 
     risk_probability: FloatArray
     labelled: NDArray[np.bool_]
     risky: NDArray[np.bool_]  # read only where labelled
-    weight: FloatArray  # 1 / pi where labelled
-    max_weight: FloatArray  # 1 / the smallest pi possible under the policy in force at arrival
+    stratum: IntArray  # cases labelled whatever their score (a guardrail forced review) apart
+    boundaries: FloatArray  # sorted scores at which the labelling probability changed in the pool
+    draw: FloatArray  # a uniform number fixed per case, never its label: which labels a cell keeps
 
     @classmethod
     def of(
@@ -234,28 +235,35 @@ class PoolSample:
         risk_probability: ArrayLike,
         labelled: ArrayLike,
         risky: ArrayLike,
-        weight: ArrayLike,
-        max_weight: ArrayLike,
+        *,
+        stratum: ArrayLike | None = None,
+        boundaries: ArrayLike = (),
+        draw: ArrayLike | None = None,
     ) -> PoolSample:
+        score = np.asarray(risk_probability, dtype=np.float64).ravel()
         sample = cls(
-            np.asarray(risk_probability, dtype=np.float64).ravel(),
+            score,
             np.asarray(labelled, dtype=bool).ravel(),
             np.asarray(risky, dtype=bool).ravel(),
-            np.asarray(weight, dtype=np.float64).ravel(),
-            np.asarray(max_weight, dtype=np.float64).ravel(),
+            np.zeros(score.size, np.int64) if stratum is None else np.asarray(stratum, np.int64).ravel(),
+            np.unique(
+                np.r_[np.asarray(boundaries, dtype=np.float64).ravel(), AUTO_ACT_GRID, AUTO_CLEAR_GRID]
+            ),
+            _draws(score.size) if draw is None else np.asarray(draw, dtype=np.float64).ravel(),
         )
-        sizes = {a.size for a in (sample.risk_probability, sample.labelled, sample.risky, sample.weight)}
-        if len(sizes | {sample.max_weight.size}) != 1:
+        if len({a.size for a in (score, sample.labelled, sample.risky, sample.stratum, sample.draw)}) != 1:
             raise ValueError("every array of a pool sample must have one entry per case")
-        _validated(sample.risk_probability, sample.risky, np.where(sample.labelled, sample.weight, 1.0))
-        if np.any(sample.max_weight < 1) or np.any(
-            sample.labelled & (sample.weight > sample.max_weight + 1e-9)
-        ):
-            raise ValueError("max_weight is at least 1 and at least every labelled case's weight")
+        _validated(score, sample.risky, None)
+        if np.any(sample.stratum < 0):
+            raise ValueError("strata are numbered from 0")
         return sample
 
     def __len__(self) -> int:
         return int(self.risk_probability.size)
+
+
+def _draws(size: int) -> FloatArray:
+    return np.random.default_rng(size).random(size)
 
 
 def choose_segment_thresholds_on_pool(
@@ -268,8 +276,8 @@ def choose_segment_thresholds_on_pool(
     deployed_auto_clear: float | None = None,
     min_labelled: int = DEFAULT_MIN_LABELLED,
 ) -> ThresholdChoice:
-    """Both sides by the betting test over every case of the pool (``policy.betting``); the walk,
-    the grids, the loosening cap and delta' are those of :func:`choose_segment_thresholds`."""
+    """Both sides by the post-stratified exact test over every case of the pool (``policy.strata``);
+    the walk, the grids, the loosening cap and delta' are those of :func:`choose_segment_thresholds`."""
     delta_side = delta / (2 * segments)
     act = _Walk("auto_act", alpha, delta_side, AUTO_ACT_GRID, deployed_auto_act, min_labelled)
     clear = _Walk("auto_clear", alpha, delta_side, AUTO_CLEAR_GRID, deployed_auto_clear, min_labelled)
@@ -322,7 +330,7 @@ class _Tests:
     bound: FloatArray | None
     certified: NDArray[np.bool_]
     testable: NDArray[np.bool_]
-    betting: bool = False  # p-values from the betting test over the whole pool
+    subsamples: list[strata.StratifiedTest] | None = None  # the post-stratified test per candidate
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,7 +359,7 @@ class _Walk:
     def run_on_pool(self, sample: PoolSample, error: NDArray[np.bool_]) -> SideDecision:
         grid = self._capped_grid()
         cuts = self._sign * np.asarray(grid, dtype=np.float64)
-        tests = _run_betting_tests(self._sign * sample.risk_probability, sample, error, cuts, self)
+        tests = _run_stratified_tests(self._sign * sample.risk_probability, sample, error, cuts, self)
         return self._decide(grid, tests)
 
     def _capped_grid(self) -> tuple[float, ...]:
@@ -451,28 +459,28 @@ def _run_tests(
     return _Tests(labelled, errs, rate, None, bound, bound <= walk.alpha, testable)
 
 
-def _run_betting_tests(
+def _run_stratified_tests(
     score: FloatArray, sample: PoolSample, error: NDArray[np.bool_], cuts: FloatArray, walk: _Walk
 ) -> _Tests:
-    labelled_error = sample.labelled & error
-    weighted_error = np.where(labelled_error, sample.weight, 0.0)
-    labelled, errs, rate, p_values, clean = [], [], [], [], []
-    for cut in cuts:
-        in_band = score >= cut
-        n = int((in_band & sample.labelled).sum())
-        mass = float(sample.weight[in_band & sample.labelled].sum())
-        labelled.append(n)
-        errs.append(int((in_band & labelled_error).sum()))
-        rate.append(float(weighted_error[in_band].sum()) / mass if mass > 0 else math.nan)
-        p_values.append(betting.p_value(in_band, weighted_error, sample.max_weight, walk.alpha))
-        clean.append(betting.clean_p_value(in_band, sample.max_weight, walk.alpha))
-    p_value = np.asarray(p_values, dtype=np.float64)
-    enough = np.asarray(labelled) >= max(walk.min_labelled, 1)
-    testable = enough & (np.asarray(clean) <= walk.delta_side)
+    cell = strata.cells(sample.risk_probability, sample.stratum, sample.boundaries)
+    bands = [
+        strata.test_band(score >= cut, cell, sample.labelled, error, sample.draw, walk.alpha) for cut in cuts
+    ]
+    p_value = np.array([band.p_value for band in bands], dtype=np.float64)
+    kept = np.array([band.kept for band in bands], dtype=np.int64)
+    testable = (kept >= max(walk.min_labelled, 1)) & (
+        np.array([b.clean_p_value for b in bands]) <= walk.delta_side
+    )
     return _Tests(
-        np.asarray(labelled, dtype=np.int64), np.asarray(errs, dtype=np.int64),
-        np.asarray(rate, dtype=np.float64), p_value, None, p_value <= walk.delta_side, testable, True,
-    )  # fmt: skip
+        labelled=kept,
+        errors=np.array([band.kept_errors for band in bands], dtype=np.int64),
+        weighted_rate=np.array([band.estimate for band in bands], dtype=np.float64),
+        p_value=p_value,
+        bound=None,
+        certified=p_value <= walk.delta_side,
+        testable=testable,
+        subsamples=bands,
+    )
 
 
 def _cp_upper(errors: IntArray, labelled: IntArray, confidence: float) -> FloatArray:
@@ -500,10 +508,14 @@ def _side_text(walk: _Walk, threshold: float) -> tuple[str, str]:
 
 def _evidence(tests: _Tests, index: int, walk: _Walk) -> str:
     counts = f"{int(tests.errors[index])} errors in {int(tests.labelled[index])} labelled cases"
-    if tests.p_value is not None and tests.betting:
-        weighted = f"weighted error rate {tests.weighted_rate[index]:.4f}"
-        p_value = f"betting p-value {tests.p_value[index]:.4f} vs delta' {walk.delta_side:.4f}"
-        return f"{counts} ({weighted}), {p_value}"
+    if tests.p_value is not None and tests.subsamples is not None:
+        band = tests.subsamples[index]
+        drawn = (
+            f"{band.kept_errors} errors in {band.kept} labelled cases kept of {band.labelled} "
+            f"({band.labelled_share:.0%} of every score cell of {band.cases} cases), "
+            f"post-stratified error rate {band.estimate:.4f}"
+        )
+        return f"{drawn}, p-value {band.p_value:.4f} vs delta' {walk.delta_side:.4f}"
     if tests.p_value is not None:
         return f"{counts}, p-value {tests.p_value[index]:.4f} vs delta' {walk.delta_side:.4f}"
     assert tests.bound is not None
