@@ -194,12 +194,15 @@ def promotion_verdict(
             f"certified coverage {challenger.coverage:.1%} is below the champion's {champion.coverage:.1%}",
         )
     if champion.model != RULES and challenger.coverage < champion.coverage_to_beat + coverage_margin:
-        deployed = champion.coverage_to_beat > champion.coverage
-        whose = "the champion's thresholds in force automate" if deployed else "the champion's"
+        to_beat = f"{champion.coverage_to_beat:.1%}"
+        if champion.coverage_to_beat > champion.coverage:
+            to_beat = f"the {to_beat} the champion's thresholds in force decide alone"
+        else:
+            to_beat = f"the champion's {to_beat}"
         return Verdict(
             False,
-            f"certified coverage {challenger.coverage:.1%} does not beat {whose} "
-            f"{champion.coverage_to_beat:.1%} by the promotion margin {coverage_margin:.1%}",
+            f"certified coverage {challenger.coverage:.1%} does not beat {to_beat} "
+            f"by the promotion margin {coverage_margin:.1%}",
         )
     noise = " beyond sampling noise" if gaps is not None else ""
     ece_gap = gaps.ece if gaps is not None else _gap(challenger.ece, champion.ece)

@@ -115,7 +115,7 @@ def test_a_challenger_must_beat_what_the_champions_thresholds_in_force_automate(
         _figures(0.40), champion, auc_margin=0.01, ece_margin=0.01, coverage_margin=0.05
     )
     assert not refused.eligible
-    assert "thresholds in force automate 50.0% by the promotion margin" in refused.reason
+    assert "does not beat the 50.0% the champion's thresholds in force decide alone" in refused.reason
     pays = promotion_verdict(_figures(0.56), champion, auc_margin=0.01, ece_margin=0.01, coverage_margin=0.05)
     assert pays.eligible
 
