@@ -12,9 +12,10 @@ The test, for one candidate band:
 
 * A **cell** is a set of pool cases in which, at every moment of the pool, every case had the same
   labelling probability: cases between two consecutive scores at which the routing changed (the
-  thresholds in force and their QA near-bands, plus the candidate grid so that every band is a
-  union of cells), and in one **stratum** (a guardrail that forces review labels a case whatever
-  its score).  Within a cell the labelled cases are then the ones that arrived while the cell was
+  thresholds in force and their QA near-bands) and in one **stratum** (a guardrail that forces
+  review labels a case whatever its score).  A candidate band takes the part of each cell inside
+  it, which shares that labelling history too; few large cells keep ``f`` below from being the
+  smallest of many noisy shares.  Within a cell the labelled cases are then the ones that arrived while the cell was
   reviewed, plus the audit draws: under exchangeability a random subset of the cell, whatever the
   labels.
 * Let ``N_c`` be the cell's cases in the pool (labelled or not) and ``n_c`` its labelled ones, and

@@ -246,9 +246,7 @@ class PoolSample:
             np.asarray(labelled, dtype=bool).ravel(),
             np.asarray(risky, dtype=bool).ravel(),
             np.zeros(score.size, np.int64) if stratum is None else np.asarray(stratum, np.int64).ravel(),
-            np.unique(
-                np.r_[np.asarray(boundaries, dtype=np.float64).ravel(), AUTO_ACT_GRID, AUTO_CLEAR_GRID]
-            ),
+            np.unique(np.asarray(boundaries, dtype=np.float64).ravel()),
             _draws(score.size) if draw is None else np.asarray(draw, dtype=np.float64).ravel(),
         )
         if len({a.size for a in (score, sample.labelled, sample.risky, sample.stratum, sample.draw)}) != 1:
