@@ -51,3 +51,13 @@ def test_detection_delay_and_recovery_after_a_novel_campaign() -> None:
     assert figures.first_audit_error_day == 6 and figures.contraction_days == [7]
     assert figures.detection_delay_days == 1 and figures.recovery_day == 9
     assert novel_figures([_day(d) for d in range(10)], start_day=5).recovery_day is None
+
+
+def test_a_night_that_takes_every_threshold_away_is_a_contraction() -> None:
+    days = [_day(d, automated=0 if d in (7, 8) else 40) for d in range(10)]
+    for record in days:
+        record.auto_clear_threshold = None if record.day in (7, 8) else 0.03
+    days[6].novel_audit_errors = 1  # audited on day 6; that night's recertification withdraws
+    figures = novel_figures(days, start_day=5)
+    assert figures.contraction_days == [6] and figures.detection_delay_days == 0
+    assert figures.recovery_day == 9

@@ -7,6 +7,7 @@ same banded Clopper-Pearson arithmetic the policy uses (one band per audit proba
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -136,8 +137,9 @@ def error_windows(records: Sequence[DayRecord], days: int = ERROR_WINDOW_DAYS) -
 
 @dataclass(frozen=True, slots=True)
 class NovelFigures:
-    """How the loop met the novel campaign: when its errors first showed in QA, when the monitor
-    contracted the segment, and when automation came back."""
+    """How the loop met the novel campaign: when its errors first showed in QA, when the segment
+    was contracted (by the drift monitor during a day, or by the night's recertification taking its
+    thresholds away), and when automation came back."""
 
     start_day: int
     first_audit_error_day: int | None
@@ -151,7 +153,9 @@ class NovelFigures:
 def novel_figures(records: Sequence[DayRecord], start_day: int) -> NovelFigures:
     after = [r for r in records if r.day >= start_day]
     first_error = next((r.day for r in after if r.novel_audit_errors), None)
-    contractions = [r.day for r in records if r.contractions and r.day >= start_day]
+    withdrawn = withdrawal_nights(records)
+    contracted = {r.day for r in records if r.contractions or r.day in withdrawn}
+    contractions = sorted(day for day in contracted if day >= start_day)
     first_contraction = contractions[0] if contractions else None
     delay = None
     if first_error is not None and first_contraction is not None:
@@ -173,6 +177,18 @@ def novel_figures(records: Sequence[DayRecord], start_day: int) -> NovelFigures:
         level,
         records[-1].automation_rate if records else 0.0,
     )
+
+
+def withdrawal_nights(records: Sequence[DayRecord]) -> set[int]:
+    """Days whose night's recertification took every threshold in force away (the labels said the
+    band no longer held), without the drift monitor having contracted the segment that day."""
+    nights = set()
+    for today, tomorrow in itertools.pairwise(records):
+        automated = today.auto_clear_threshold is not None or today.auto_act_threshold is not None
+        none_left = tomorrow.auto_clear_threshold is None and tomorrow.auto_act_threshold is None
+        if automated and none_left and not today.contractions:
+            nights.add(today.day)
+    return nights
 
 
 def overall_true_error(records: Sequence[DayRecord]) -> float | None:

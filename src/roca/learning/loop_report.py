@@ -17,6 +17,7 @@ from roca.learning.loop_metrics import (
     overall_true_error,
     rounded,
     trailing_qa,
+    withdrawal_nights,
 )
 
 TARGET_AUTOMATION = 0.60  # the acceptance figure for the last day
@@ -188,13 +189,14 @@ def _novel_section(novel: dict[str, Any] | None) -> str:
     if not novel:
         return ""
     before_after = f"{_pct(novel['automation_before'])} / {_pct(novel['automation_last'])}"
+    contracted = ", ".join(map(str, novel["contraction_days"])) or "none"
     return f"""
 ## The novel campaign (from day {novel["start_day"]})
 
 | figure | value |
 |---|---|
 | first audited error on a campaign case | day {novel["first_audit_error_day"]} |
-| contractions after the start | days {", ".join(map(str, novel["contraction_days"])) or "none"} |
+| contractions after the start (monitor, or a night withdrawing every threshold) | days {contracted} |
 | days from the first audited error to the contraction | {novel["detection_delay_days"]} |
 | automation before the campaign / on the last day | {before_after} |
 | automation back to 80 % of its earlier level | day {novel["recovery_day"]} |
@@ -275,14 +277,18 @@ def _charts(result: LoopResult, qa: list[Any], out: Path) -> None:
 
 
 def _markers(ax: Any, result: LoopResult) -> None:
-    """Promotions (green triangles along the top), contractions (red, dashed), the novel campaign's
-    start (purple)."""
+    """Promotions (green triangles along the top), contractions (red: dashed by the monitor, dotted
+    by a night's recertification), the novel campaign's start (purple)."""
     promoted = [d.day + 0.5 for d in result.days if d.promoted]  # promotions happen at night
     if promoted:
         ax.plot(promoted, [0.97] * len(promoted), "v", color="#2e8b57", ms=5,
                 transform=ax.get_xaxis_transform(), label="promotion (night)")  # fmt: skip
     for index, day in enumerate(d.day for d in result.days if d.contractions):
-        ax.axvline(day, color="#b22222", ls="--", lw=1.2, label="contraction" if index == 0 else None)
+        label = "contraction (monitor)" if index == 0 else None
+        ax.axvline(day, color="#b22222", ls="--", lw=1.2, label=label)
+    for index, night in enumerate(sorted(withdrawal_nights(result.days))):
+        label = "thresholds withdrawn (night)" if index == 0 else None
+        ax.axvline(night + 0.5, color="#b22222", ls=":", lw=1.2, label=label)
     if result.config.novel_from is not None:
         ax.axvline(result.config.novel_from - 0.5, color="#6a3d9a", lw=1.5, label="novel campaign starts")
     ax.set_xlabel("simulated day")

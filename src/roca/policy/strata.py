@@ -15,9 +15,9 @@ The test, for one candidate band:
   thresholds in force and their QA near-bands) and in one **stratum** (a guardrail that forces
   review labels a case whatever its score).  A candidate band takes the part of each cell inside
   it, which shares that labelling history too; few large cells keep ``f`` below from being the
-  smallest of many noisy shares.  Within a cell the labelled cases are then the ones that arrived while the cell was
-  reviewed, plus the audit draws: under exchangeability a random subset of the cell, whatever the
-  labels.
+  smallest of many noisy shares.  Within a cell the labelled cases are then the ones that arrived
+  while the cell was reviewed, plus the audit draws: under exchangeability a random subset of the
+  cell, whatever the labels.
 * Let ``N_c`` be the cell's cases in the pool (labelled or not) and ``n_c`` its labelled ones, and
   ``f = min_c n_c / N_c`` over the band's cells.  From every cell keep ``k_c = ceil(f N_c)``
   labelled cases, chosen by a draw fixed per case (a hash of its id, never its label).  The kept
