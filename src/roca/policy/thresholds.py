@@ -31,6 +31,12 @@ random sample of its band, so each band gets its own Clopper-Pearson bound, at `
 size-weighted bound covers the error among all automated cases, so the union bound gives ``delta'``.
 Inside the walk a band is the set of cases sharing one weight, and its size is the Horvitz-Thompson
 count ``labelled / pi``; with a single band the plain binomial test above is used.
+
+On a champion's whole certification pool (every case, labelled or not: :class:`PoolSample`) the
+nightly recertification tests each candidate with ``policy.strata`` instead: score cells with one
+labelling history each, a proportional subsample, the exact binomial test (decision 0005).  The
+per-weight bound above lets a few clean audits of weight 1/pi stand for hundreds of automated cases
+at a bound of 50 %, so a band it certified was given up the night after it was automated.
 """
 
 from __future__ import annotations
