@@ -73,10 +73,11 @@ def pool_of(session: Session, case_type: str, row: ModelVersion | None) -> Certi
     the segment's last contraction on, leaving out the cases another model routed while the segment
     decided alone (their labelling followed that model's scores, not this one's)."""
     ct: CaseType = case_type  # type: ignore[assignment]
-    routed = repository.routed_cases(session, case_type)
+    cutoff = cutoff_of(row)
+    # Every pool case has a decision after the cutoff: its label, or ROCA's automatic decision.
+    routed = repository.routed_cases(session, case_type, cutoff.decided_at if cutoff else None)
     decisions = repository.decisions_of_labelled_cases(session, case_type)
     rows = [r for r in dataset.labelled_cases(decisions) if r.case_id in routed]
-    cutoff = cutoff_of(row)
     periods = policy_periods(repository.approved_policies(session), case_type)
     fresh_from = last_contraction(periods)
     model = None if row is None else row.version

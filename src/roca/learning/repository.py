@@ -83,14 +83,20 @@ class Routed(NamedTuple):
 HOLDING = frozenset({"force_review", "forbid_auto", "four_eyes"})  # never audited at the QA rate
 
 
-def routed_cases(session: Session, case_type: str) -> dict[int, Routed]:
-    """Every case of ``case_type`` ROCA scored, as its latest scoring saw it."""
+def routed_cases(
+    session: Session, case_type: str, decided_after: datetime | None = None
+) -> dict[int, Routed]:
+    """Every case of ``case_type`` ROCA scored (with a decision at or after ``decided_after``: a pool
+    reads only those), as its latest scoring saw it."""
     latest = (
         select(func.max(CaseScoring.id))
         .join(Case, Case.id == CaseScoring.case_id)
         .where(Case.case_type == case_type)
         .group_by(CaseScoring.case_id)
     )
+    if decided_after is not None:
+        recent = select(Decision.case_id).where(Decision.created_at >= decided_after)
+        latest = latest.where(CaseScoring.case_id.in_(recent))
     query = select(
         CaseScoring.case_id, CaseScoring.signals, CaseScoring.scored_at, CaseScoring.model_version,
         CaseScoring.guardrails,
