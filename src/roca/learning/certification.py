@@ -91,6 +91,7 @@ def policy_periods(
 
 
 def in_force(periods: Sequence[PolicyPeriod], at: datetime) -> PolicyPeriod | None:
+    """The period in force at ``at`` (None before the first policy)."""
     current = None
     for period in periods:
         if period.starts > at:
@@ -102,16 +103,17 @@ def in_force(periods: Sequence[PolicyPeriod], at: datetime) -> PolicyPeriod | No
 def routing_boundaries(periods: Sequence[PolicyPeriod], since: datetime | None, near: float) -> list[float]:
     """Every score at which a case's labelling probability changed from ``since`` on: each
     threshold in force, and the edges of its QA near-band (audited twice as often within ``near``)."""
-    first = (
-        0
-        if since is None
-        else max(0, next((i for i, p in enumerate(periods) if p.starts > since), len(periods)) - 1)
-    )
+    ends = [period.starts for period in periods[1:]]
+    still_in_force = [
+        p
+        for p, end in zip(periods, [*ends, None], strict=True)
+        if since is None or end is None or end > since
+    ]
     edges: set[float] = set()
-    for period in periods[first:]:
+    for period in still_in_force:
         for threshold in (period.auto_act, period.auto_clear):
             if threshold is not None:
-                edges.update({threshold, threshold - near, threshold + near})
+                edges.update(round(edge, 10) for edge in (threshold, threshold - near, threshold + near))
     return sorted(edge for edge in edges if 0.0 < edge < 1.0)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -49,3 +49,19 @@ def test_a_model_that_learned_from_none_of_these_labels_certifies_on_all_of_them
     decisions = [made(1, "not_ato", minutes=1), made(2, "not_ato", "second_review", minutes=2)]
     pool = out_of_sample(labelled_cases(decisions), decisions, None)  # the cold-start rules
     assert [row.case_id for row in pool.rows] == [1]
+
+
+def test_the_scores_where_labelling_changed_are_the_thresholds_in_force_and_their_qa_near_bands() -> None:
+    from roca.learning.certification import PolicyPeriod, last_contraction, routing_boundaries
+
+    start = datetime(2026, 11, 1, tzinfo=UTC)
+    periods = [
+        PolicyPeriod(start, None, 0.03, contracted=False),
+        PolicyPeriod(start + timedelta(days=2), 0.98, 0.04, contracted=False),
+        PolicyPeriod(start + timedelta(days=4), None, None, contracted=True),
+    ]
+    assert routing_boundaries(periods, None, 0.02) == [0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.96, 0.98]
+    # A pool that starts on day 3 saw only the second policy's routing (and the contraction's none).
+    assert routing_boundaries(periods, start + timedelta(days=3), 0.02) == [0.02, 0.04, 0.06, 0.96, 0.98]
+    assert last_contraction(periods) == start + timedelta(days=4)
+    assert last_contraction(periods[:2]) is None
