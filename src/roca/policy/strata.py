@@ -63,6 +63,7 @@ class StratifiedTest:
     estimate: float  # the post-stratified error rate, sum_c N_c/N * errors_c/n_c
     p_value: float
     clean_p_value: float  # the p-value with no error in the kept cases
+    upper_bound: float  # on the band's error at the test's confidence: <= alpha exactly when p <= delta'
 
 
 def cells(score: FloatArray, stratum: IntArray, boundaries: FloatArray) -> IntArray:
@@ -78,11 +79,14 @@ def test_band(
     error: BoolArray,
     draw: FloatArray,
     alpha: float,
+    confidence: float,
 ) -> StratifiedTest:
-    """The proportional subsample of the band and the exact binomial p-value of its errors."""
+    """The proportional subsample of the band, the exact binomial p-value of its errors and the
+    matching upper bound on the band's error (Clopper-Pearson on the kept cases, scaled by
+    ``k / (f N)`` as ``alpha'`` is)."""
     chosen = np.flatnonzero(in_band)
     if chosen.size == 0:
-        return StratifiedTest(0, 0, 0, 0.0, 0, 0, alpha, math.nan, 1.0, 1.0)
+        return StratifiedTest(0, 0, 0, 0.0, 0, 0, alpha, math.nan, 1.0, 1.0, 1.0)
     _, local = np.unique(cell[chosen], return_inverse=True)
     is_labelled = labelled[chosen]
     is_error = error[chosen] & is_labelled
@@ -93,14 +97,16 @@ def test_band(
     estimate = _post_stratified(cases_per_cell, labelled_per_cell, errors_per_cell)
     counts = (len(chosen), int(is_labelled.sum()), int(is_error.sum()))
     if share <= 0:
-        return StratifiedTest(*counts, 0.0, 0, 0, alpha, estimate, 1.0, 1.0)
+        return StratifiedTest(*counts, 0.0, 0, 0, alpha, estimate, 1.0, 1.0, 1.0)
     keep_per_cell = np.minimum(np.ceil(share * cases_per_cell - 1e-9), labelled_per_cell).astype(np.int64)
     kept = _kept(local, is_labelled, draw[chosen], keep_per_cell)
     k, errors = int(kept.sum()), int((kept & is_error).sum())
     alpha_kept = alpha * share * len(chosen) / k
     p_value = float(stats.binom.cdf(errors, k, alpha_kept))
     clean = float((1.0 - alpha_kept) ** k)
-    return StratifiedTest(*counts, share, k, errors, alpha_kept, estimate, p_value, clean)
+    upper = 1.0 if errors >= k else float(stats.beta.ppf(confidence, errors + 1, k - errors))
+    bound = min(1.0, upper * alpha / alpha_kept)
+    return StratifiedTest(*counts, share, k, errors, alpha_kept, estimate, p_value, clean, bound)
 
 
 def _per_cell(local: IntArray, flag: BoolArray) -> FloatArray:

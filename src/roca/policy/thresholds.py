@@ -467,8 +467,10 @@ def _run_stratified_tests(
     score: FloatArray, sample: PoolSample, error: NDArray[np.bool_], cuts: FloatArray, walk: _Walk
 ) -> _Tests:
     cell = strata.cells(sample.risk_probability, sample.stratum, sample.boundaries)
+    confidence = 1.0 - walk.delta_side
+    labelled, draw = sample.labelled, sample.draw
     bands = [
-        strata.test_band(score >= cut, cell, sample.labelled, error, sample.draw, walk.alpha) for cut in cuts
+        strata.test_band(score >= cut, cell, labelled, error, draw, walk.alpha, confidence) for cut in cuts
     ]
     p_value = np.array([band.p_value for band in bands], dtype=np.float64)
     kept = np.array([band.kept for band in bands], dtype=np.int64)
@@ -480,7 +482,7 @@ def _run_stratified_tests(
         errors=np.array([band.kept_errors for band in bands], dtype=np.int64),
         weighted_rate=np.array([band.estimate for band in bands], dtype=np.float64),
         p_value=p_value,
-        bound=None,
+        bound=np.array([band.upper_bound for band in bands], dtype=np.float64),
         certified=p_value <= walk.delta_side,
         testable=testable,
         subsamples=bands,

@@ -33,7 +33,9 @@ def _pool(rng: np.random.Generator, low: float, high: float, reviewed: int, auto
 def _p_value(sample: PoolSample, cut: float = 0.02) -> float:
     cell = strata.cells(sample.risk_probability, sample.stratum, sample.boundaries)
     band = sample.risk_probability <= cut
-    return strata.test_band(band, cell, sample.labelled, sample.risky, sample.draw, ALPHA).p_value
+    return strata.test_band(
+        band, cell, sample.labelled, sample.risky, sample.draw, ALPHA, 1 - DELTA_SIDE
+    ).p_value
 
 
 @pytest.mark.parametrize(("reviewed", "automated"), [(1500, 0), (800, 3000), (300, 6000)])
@@ -90,7 +92,7 @@ def test_a_cell_nobody_labelled_makes_the_band_untestable() -> None:
     test = strata.test_band(
         np.ones(3, dtype=bool),
         strata.cells(sample.risk_probability, sample.stratum, sample.boundaries),
-        sample.labelled, sample.risky, sample.draw, ALPHA,
+        sample.labelled, sample.risky, sample.draw, ALPHA, 1 - DELTA_SIDE,
     )  # fmt: skip
     assert test.labelled_share == 0 and test.kept == 0 and test.p_value == 1.0
 
@@ -102,6 +104,10 @@ def test_the_walk_on_a_pool_names_the_subsample_and_its_evidence() -> None:
     assert choice.auto_clear_threshold is not None and choice.auto_act_threshold is None
     assert "labelled cases kept of" in choice.auto_clear.reason_en
     assert "post-stratified error rate" in choice.auto_clear.reason_en
+    # The bound the lead's dashboard shows agrees with the test: at most alpha once certified.
+    bound = choice.auto_clear.upper_bound
+    assert bound is not None and choice.auto_clear.weighted_error_rate is not None
+    assert choice.auto_clear.weighted_error_rate <= bound <= ALPHA
 
 
 def test_a_pool_sample_refuses_arrays_of_different_lengths() -> None:
