@@ -103,11 +103,10 @@ def in_force(periods: Sequence[PolicyPeriod], at: datetime) -> PolicyPeriod | No
 def routing_boundaries(periods: Sequence[PolicyPeriod], since: datetime | None, near: float) -> list[float]:
     """Every score at which a case's labelling probability changed from ``since`` on: each
     threshold in force, and the edges of its QA near-band (audited twice as often within ``near``)."""
-    ends = [period.starts for period in periods[1:]]
+    ends: list[datetime | None] = [period.starts for period in periods[1:]]
+    ends.append(None)  # the last period is still in force
     still_in_force = [
-        p
-        for p, end in zip(periods, [*ends, None], strict=True)
-        if since is None or end is None or end > since
+        p for p, end in zip(periods, ends, strict=False) if since is None or end is None or end > since
     ]
     edges: set[float] = set()
     for period in still_in_force:

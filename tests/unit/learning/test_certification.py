@@ -63,5 +63,6 @@ def test_the_scores_where_labelling_changed_are_the_thresholds_in_force_and_thei
     assert routing_boundaries(periods, None, 0.02) == [0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.96, 0.98]
     # A pool that starts on day 3 saw only the second policy's routing (and the contraction's none).
     assert routing_boundaries(periods, start + timedelta(days=3), 0.02) == [0.02, 0.04, 0.06, 0.96, 0.98]
+    assert routing_boundaries([], start, 0.02) == []  # before any policy: nothing was automated
     assert last_contraction(periods) == start + timedelta(days=4)
     assert last_contraction(periods[:2]) is None
