@@ -184,8 +184,8 @@ def promotion_verdict(
     not worse by more than the margins on calibration (ECE) and ranking (AUC): surely worse when
     ``gaps`` (sampling noise) are given, by the point figures otherwise.  A learned champion's
     coverage to beat is the larger of its certified coverage on the window and the share of the
-    window its thresholds in force automate (certified on its whole pool).  The cold-start rules are
-    replaced by any challenger at least as good."""
+    window its thresholds in force automate (certified on its whole pool).  The cold-start rules, and
+    a learned champion that automates nothing, are replaced by any challenger at least as good."""
     if champion is None:
         return Verdict(True, "no champion model to measure against")
     if challenger.coverage < champion.coverage:
@@ -193,7 +193,9 @@ def promotion_verdict(
             False,
             f"certified coverage {challenger.coverage:.1%} is below the champion's {champion.coverage:.1%}",
         )
-    if champion.model != RULES and challenger.coverage < champion.coverage_to_beat + coverage_margin:
+    # The margin protects a pool that certifies something; a champion that automates nothing has none.
+    protected = champion.model != RULES and champion.coverage_to_beat > 0
+    if protected and challenger.coverage < champion.coverage_to_beat + coverage_margin:
         to_beat = f"{champion.coverage_to_beat:.1%}"
         if champion.coverage_to_beat > champion.coverage:
             to_beat = f"the {to_beat} the champion's thresholds in force decide alone"

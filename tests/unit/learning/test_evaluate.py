@@ -127,3 +127,11 @@ def test_deployed_coverage_is_the_weighted_share_past_either_threshold() -> None
     weight = np.array([1.0, 1.0, 1.0, 33.0])
     assert deployed_coverage(p, weight, 0.98, 0.015) == pytest.approx(34 / 36)
     assert deployed_coverage(p, weight, None, None) == 0.0
+
+
+def test_a_learned_champion_that_automates_nothing_gives_way_like_the_rules() -> None:
+    # Trained on the first day's labels, it certifies nothing on its pool or the window: keeping it
+    # for the margin would keep it for good when no challenger certifies 5 points on the window.
+    idle = replace(_figures(0.0), deployed_coverage=0.0)
+    verdict = promotion_verdict(_figures(0.0), idle, auc_margin=0.01, ece_margin=0.01, coverage_margin=0.05)
+    assert verdict.eligible
