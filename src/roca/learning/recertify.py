@@ -130,13 +130,17 @@ def recertified(
     notes: str,
     *,
     always: bool = False,
+    model_changed: bool = False,
 ) -> PolicyVersion | None:
-    """A policy version certified on ``pools`` when its thresholds differ from those in force (or
-    ``always``, after a promotion or rollback); active at once where approval is automatic,
-    otherwise proposed for a risk lead.  None when nothing changed: no version for a lead to
-    approve every night."""
+    """A policy version certified on ``pools`` when its thresholds differ from those in force, or
+    ``always`` (a rollback), or when the ``model_changed`` (a promotion) while thresholds certified
+    for the replaced model are in force; active at once where approval is automatic, otherwise
+    proposed for a risk lead.  None when nothing changed: no version for a lead to approve every
+    night, nor after a promotion that leaves a segment automating nothing as before."""
     proposed: PolicyVersion | None
-    if always:
+    in_force = policy.thresholds_in_force(session).values()
+    automating = any(t.auto_act is not None or t.auto_clear is not None for t in in_force)
+    if always or (model_changed and automating):
         proposed = policy.recompute(session, actor, settings, labelled=pools, notes=notes)
     else:
         proposed = policy.recompute_if_changed(session, actor, settings, labelled=pools, notes=notes)

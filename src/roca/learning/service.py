@@ -112,7 +112,9 @@ def execute(
     promoted = [o.result["challenger"]["model"] for o in outcomes.values() if o.promoted]
     notes = f"promoted {', '.join(promoted)}" if promoted else "recertified on the champions' pools"
     samples: dict[str, policy.Evidence] = {ct: pool.sample for ct, pool in pools.items()}
-    version = recertify.recertified(session, settings, samples, run.actor, notes, always=bool(promoted))
+    version = recertify.recertified(
+        session, settings, samples, run.actor, notes, model_changed=bool(promoted)
+    )
     run.policy_version = version.version if version is not None else None
     for ct, pool in pools.items():
         outcomes[ct].result["certification"] = pool.summary()
