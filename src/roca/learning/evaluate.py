@@ -50,6 +50,8 @@ class Figures:
     # A champion's thresholds in force (certified on its whole pool) applied to the window: what
     # replacing it would give up, since a new champion restarts from its held-out window.
     deployed_coverage: float | None = None
+    # A learned champion whose policy has automated nothing since it became champion.
+    idle: bool = False
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -185,7 +187,8 @@ def promotion_verdict(
     ``gaps`` (sampling noise) are given, by the point figures otherwise.  A learned champion's
     coverage to beat is the larger of its certified coverage on the window and the share of the
     window its thresholds in force automate (certified on its whole pool).  The cold-start rules, and
-    a learned champion that automates nothing, are replaced by any challenger at least as good."""
+    a learned champion that has automated nothing since it became champion, are replaced by any
+    challenger at least as good."""
     if champion is None:
         return Verdict(True, "no champion model to measure against")
     if challenger.coverage < champion.coverage:
@@ -193,8 +196,8 @@ def promotion_verdict(
             False,
             f"certified coverage {challenger.coverage:.1%} is below the champion's {champion.coverage:.1%}",
         )
-    # The margin protects a pool that certifies something; a champion that automates nothing has none.
-    protected = champion.model != RULES and champion.coverage_to_beat > 0
+    # The margin protects a pool that has certified something; a champion that never did has none.
+    protected = champion.model != RULES and not champion.idle
     if protected and challenger.coverage < champion.coverage_to_beat + coverage_margin:
         to_beat = f"{champion.coverage_to_beat:.1%}"
         if champion.coverage_to_beat > champion.coverage:

@@ -109,6 +109,17 @@ def pool_of(session: Session, case_type: str, row: ModelVersion | None) -> Certi
     )
 
 
+def automated_since_promotion(session: Session, case_type: str) -> bool:
+    """Whether a policy certified for the segment's champion has decided anything alone: its
+    certification pool has then earned the promotion margin's protection."""
+    row = registry.champion(session, case_type)
+    if row is None:
+        return False
+    since = row.promoted_at or row.created_at
+    periods = policy_periods(repository.approved_policies(session), case_type)
+    return any(period.automated for period in periods if period.starts >= since)
+
+
 def cutoff_of(row: ModelVersion | None) -> Cutoff | None:
     """The newest label ``row`` trained on; None for models that learned from no label here (the
     rules, or a model trained on simulated data)."""

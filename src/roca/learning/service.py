@@ -196,6 +196,8 @@ def _compare(
         if name != RULES and in_force is not None:
             share = deployed_coverage(old[:, risky], data.w_eval, in_force.auto_act, in_force.auto_clear)
             champion = replace(champion, deployed_coverage=share)
+        if name != RULES:
+            champion = replace(champion, idle=not recertify.automated_since_promotion(session, case_type))
     verdict = promotion_verdict(
         figures, champion, gaps=gaps, coverage_margin=settings.learning_promotion_margin,
         auc_margin=settings.learning_auc_margin, ece_margin=settings.learning_ece_margin,

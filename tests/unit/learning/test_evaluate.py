@@ -129,9 +129,13 @@ def test_deployed_coverage_is_the_weighted_share_past_either_threshold() -> None
     assert deployed_coverage(p, weight, None, None) == 0.0
 
 
-def test_a_learned_champion_that_automates_nothing_gives_way_like_the_rules() -> None:
-    # Trained on the first day's labels, it certifies nothing on its pool or the window: keeping it
-    # for the margin would keep it for good when no challenger certifies 5 points on the window.
-    idle = replace(_figures(0.0), deployed_coverage=0.0)
+def test_a_learned_champion_that_never_automated_gives_way_like_the_rules() -> None:
+    # Trained on the first day's labels, it certified nothing on its pool: keeping it for the margin
+    # would keep it for good when no challenger certifies 5 points on the window.
+    idle = replace(_figures(0.0), deployed_coverage=0.0, idle=True)
     verdict = promotion_verdict(_figures(0.0), idle, auc_margin=0.01, ece_margin=0.01, coverage_margin=0.05)
     assert verdict.eligible
+    # One that automated and was withdrawn (an error entered its band) keeps its pool's protection.
+    withdrawn = replace(_figures(0.0), deployed_coverage=0.0, idle=False)
+    kept = promotion_verdict(_figures(0.0), withdrawn, auc_margin=0.01, ece_margin=0.01, coverage_margin=0.05)
+    assert not kept.eligible and "promotion margin" in kept.reason
