@@ -78,12 +78,7 @@ def certified_coverage(
         segments=maths.segments, min_labelled=maths.min_labelled,
     )  # fmt: skip
     act, clear = choice.auto_act_threshold, choice.auto_clear_threshold
-    automated = np.zeros(len(risk_probability), dtype=bool)
-    if act is not None:
-        automated |= risk_probability >= act
-    if clear is not None:
-        automated |= risk_probability <= clear
-    return Coverage(float(weight[automated].sum() / weight.sum()), act, clear)
+    return Coverage(deployed_coverage(risk_probability, weight, act, clear), act, clear)
 
 
 def measure(
@@ -243,7 +238,7 @@ def _finite(value: float) -> float | None:
 def deployed_coverage(
     risk_probability: FloatArray, weight: FloatArray, auto_act: float | None, auto_clear: float | None
 ) -> float:
-    """The weighted share of the window that thresholds in force decide alone."""
+    """The weighted share of the cases that these thresholds (certified, or in force) decide alone."""
     total = float(weight.sum())
     if total <= 0:
         return 0.0

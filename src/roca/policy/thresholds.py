@@ -214,9 +214,7 @@ def choose_segment_thresholds(
 ) -> ThresholdChoice:
     """Both sides from one set of labelled cases: auto-act errs on benign cases, auto-clear on risky."""
     risky = np.asarray(is_risky, dtype=bool)
-    delta_side = delta / (2 * segments)
-    act = _Walk("auto_act", alpha, delta_side, AUTO_ACT_GRID, deployed_auto_act, min_labelled)
-    clear = _Walk("auto_clear", alpha, delta_side, AUTO_CLEAR_GRID, deployed_auto_clear, min_labelled)
+    act, clear = _walks(alpha, delta / (2 * segments), deployed_auto_act, deployed_auto_clear, min_labelled)
     return ThresholdChoice(
         auto_act=act.run(risk_probability, ~risky, weight),
         auto_clear=clear.run(risk_probability, risky, weight),
@@ -282,12 +280,24 @@ def choose_segment_thresholds_on_pool(
 ) -> ThresholdChoice:
     """Both sides by the post-stratified exact test over every case of the pool (``policy.strata``);
     the walk, the grids, the loosening cap and delta' are those of :func:`choose_segment_thresholds`."""
-    delta_side = delta / (2 * segments)
-    act = _Walk("auto_act", alpha, delta_side, AUTO_ACT_GRID, deployed_auto_act, min_labelled)
-    clear = _Walk("auto_clear", alpha, delta_side, AUTO_CLEAR_GRID, deployed_auto_clear, min_labelled)
+    act, clear = _walks(alpha, delta / (2 * segments), deployed_auto_act, deployed_auto_clear, min_labelled)
     return ThresholdChoice(
         auto_act=act.run_on_pool(sample, ~sample.risky),
         auto_clear=clear.run_on_pool(sample, sample.risky),
+    )
+
+
+def _walks(
+    alpha: float,
+    delta_side: float,
+    deployed_act: float | None,
+    deployed_clear: float | None,
+    min_labelled: int,
+) -> tuple[_Walk, _Walk]:
+    """The two sides' walks over their grids, each at ``delta_side``."""
+    return (
+        _Walk("auto_act", alpha, delta_side, AUTO_ACT_GRID, deployed_act, min_labelled),
+        _Walk("auto_clear", alpha, delta_side, AUTO_CLEAR_GRID, deployed_clear, min_labelled),
     )
 
 
