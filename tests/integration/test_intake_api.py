@@ -7,10 +7,13 @@ from pathlib import Path
 
 import orjson
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import Engine, event, func, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from roca.api.app import create_app
 from roca.auth.roles import Role
+from roca.config import Settings
 from roca.models import AccountEvent, AccountIdentifier, Case
 from tests.conftest import SHARED, TokenFor
 from tests.factories import ato_case
@@ -195,3 +198,21 @@ def test_shared_examples_are_accepted(client: TestClient, auth_headers: TokenFor
     for path in sorted((SHARED / "contract" / "examples").glob("*.json")):
         response = client.post(URL, content=path.read_bytes(), headers=auth_headers(Role.ADMIN))
         assert response.status_code == 201, (path.name, response.text)
+
+
+def test_a_case_whose_commit_fails_is_never_acknowledged(
+    settings: Settings, engine: Engine, auth_headers: TokenFor, session_factory: sessionmaker[Session]
+) -> None:
+    headers = auth_headers(Role.INTAKE)
+    app = create_app(settings, engine)
+
+    def refuse_case_commits(session: Session) -> None:
+        if session.scalar(select(func.count()).select_from(Case)):
+            raise OperationalError("COMMIT", {}, Exception("disk full"))
+
+    event.listen(app.state.session_factory, "before_commit", refuse_case_commits)
+    with TestClient(app, raise_server_exceptions=False) as failing:
+        answer = failing.post(URL, content=orjson.dumps(ato_case("never-acked")), headers=headers)
+    # The commit runs before the answer leaves: the client hears of the failure, not a 201.
+    assert answer.status_code == 500
+    assert _count(session_factory, Case) == 0

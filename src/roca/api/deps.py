@@ -31,7 +31,9 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# "function" scope commits before the response leaves: a client never holds an acknowledgement
+# (a 201, or a redirect to a page that reads what was just written) for work not yet committed.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def get_principal(
