@@ -136,9 +136,9 @@ def _live_closed_loop(days: int, per_day: int) -> None:
 
 
 def _arrived_alerts(config: LoopConfig, day: int) -> None:
+    """The last day's alerts arrive after the simulated team went home: the demo's reviewers' work."""
     from sqlalchemy import func, select
 
-    """The last day's alerts arrive after the simulated team went home: the demo's reviewers' work."""
     from roca.agent.service import scorer_for
     from roca.agent.worker import score_until_idle
     from roca.cases import service as cases

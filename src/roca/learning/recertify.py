@@ -149,8 +149,8 @@ def recertified(
     proposed for a risk lead.  None when nothing changed: no version for a lead to approve every
     night, nor after a promotion that leaves a segment automating nothing as before."""
     proposed: PolicyVersion | None
-    in_force = policy.thresholds_in_force(session).values()
-    automating = any(t.auto_act is not None or t.auto_clear is not None for t in in_force)
+    deployed = policy.thresholds_in_force(session).values()
+    automating = any(t.auto_act is not None or t.auto_clear is not None for t in deployed)
     if always or (model_changed and automating):
         proposed = policy.recompute(session, actor, settings, labelled=pools, notes=notes)
     else:

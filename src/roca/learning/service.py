@@ -192,12 +192,8 @@ def _compare(
         name, old = measured
         champion = measure(name, old, data.y_eval, data.w_eval, risky, maths)
         gaps = surely_worse_by(proba, old, data.y_eval, data.w_eval, risky)
-        in_force = policy.thresholds_in_force(session).get(case_type)
-        if name != RULES and in_force is not None:
-            share = deployed_coverage(old[:, risky], data.w_eval, in_force.auto_act, in_force.auto_clear)
-            champion = replace(champion, deployed_coverage=share)
         if name != RULES:
-            champion = replace(champion, idle=not recertify.automated_since_promotion(session, case_type))
+            champion = _as_deployed(session, case_type, champion, old[:, risky], data.w_eval)
     verdict = promotion_verdict(
         figures, champion, gaps=gaps, coverage_margin=settings.learning_promotion_margin,
         auc_margin=settings.learning_auc_margin, ece_margin=settings.learning_ece_margin,
@@ -216,6 +212,22 @@ def _compare(
         "champion": champion.as_dict() if champion else None,
     }  # fmt: skip
     return _Outcome(result, promoted)
+
+
+def _as_deployed(
+    session: Session,
+    case_type: str,
+    champion: Figures,
+    risk: NDArray[np.float64],
+    weight: NDArray[np.float64],
+) -> Figures:
+    """A learned champion's figures with what its policy in force does: the share of the window its
+    thresholds decide alone, and whether it has automated anything since its promotion."""
+    deployed = policy.thresholds_in_force(session).get(case_type)
+    if deployed is not None:
+        share = deployed_coverage(risk, weight, deployed.auto_act, deployed.auto_clear)
+        champion = replace(champion, deployed_coverage=share)
+    return replace(champion, idle=not recertify.automated_since_promotion(session, case_type))
 
 
 def _registered(

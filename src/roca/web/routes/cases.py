@@ -96,15 +96,13 @@ def submit_decision(
     form = DecisionForm(decision, root_cause, annotation, list(misleading or []), missing_signal)
     if _missing_signal_too_long(form):
         return _render_case(page, session, case, form, status_code=422)
-    known = [item["id"] for item in _scoring_signals(session, case_id)]
     try:
         made = review.decide(
             session, task.id, page.principal, decision, root_cause or None, annotation,
-            view.signal_marks(form.misleading, form.missing_signal, known),
+            _signal_marks(session, case_id, form),
         )  # fmt: skip
     except ValidationFailed as refused:
-        form.errors = {error.path: view.form_problem(error.path, error.reason) for error in refused.errors}
-        return _render_case(page, session, case, form, status_code=422)
+        return _refused(page, session, case, form, refused)
     except Conflict:
         form.expired = True
         return _render_case(page, session, case, form, status_code=409)
@@ -138,15 +136,13 @@ def explain_overturn(
     form = DecisionForm("", root_cause, annotation, list(misleading or []), missing_signal)
     if _missing_signal_too_long(form):
         return _render_case(page, session, case, form, status_code=422)
-    known = [item["id"] for item in _scoring_signals(session, case_id)]
     try:
         review.explain_overturn(
             session, case_id, page.principal, root_cause or None, annotation,
-            view.signal_marks(form.misleading, form.missing_signal, known),
+            _signal_marks(session, case_id, form),
         )  # fmt: skip
     except ValidationFailed as refused:
-        form.errors = {error.path: view.form_problem(error.path, error.reason) for error in refused.errors}
-        return _render_case(page, session, case, form, status_code=422)
+        return _refused(page, session, case, form, refused)
     return _next_of_kind(request, session, page, task.kind)
 
 
@@ -157,6 +153,19 @@ def release_task(case_id: int, page: SignedInPage, session: SessionDep) -> HTMLR
         return render(page, "error.html", status_code=403, reason="forbidden")
     review.release(session, task.id, page.principal)
     return RedirectResponse("/qa" if task.kind == "qa" else "/", status_code=303)
+
+
+def _signal_marks(session: Session, case_id: int, form: DecisionForm) -> list[dict[str, str]]:
+    known = [item["id"] for item in _scoring_signals(session, case_id)]
+    return view.signal_marks(form.misleading, form.missing_signal, known)
+
+
+def _refused(
+    page: Page, session: Session, case: Case, form: DecisionForm, refused: ValidationFailed
+) -> HTMLResponse:
+    """The form again with every refused field marked; nothing was recorded."""
+    form.errors = {error.path: view.form_problem(error.path, error.reason) for error in refused.errors}
+    return _render_case(page, session, case, form, status_code=422)
 
 
 def _missing_signal_too_long(form: DecisionForm) -> bool:
